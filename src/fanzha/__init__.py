@@ -1,0 +1,1 @@
+"""fanzha: anti-telecom-fraud early-warning and dissuasion platform."""

@@ -1,0 +1,119 @@
+"""Shared pieces of the commands: settings, engine, progress bars, summaries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from sqlalchemy import Engine
+
+from fanzha.settings import Settings
+from fanzha.store.db import make_engine, migrate
+from fanzha.stream.runner import Runner, Summary
+from fanzha.stream.sources import SourceError, count_records, files_in, read_records
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def open_store(settings: Settings) -> Engine:
+    """An engine on the configured store, migrated to the latest schema."""
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    return engine
+
+
+@contextmanager
+def progress_bar() -> Iterator[Progress]:
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
+        yield progress
+
+
+def ingest_path(runner: Runner, path: Path) -> Summary:
+    """Warm the runner's state, then stream every file at `path` through it with a progress bar."""
+    try:
+        files = files_in(path)
+    except SourceError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    total = Summary()
+    with progress_bar() as progress:
+        replay = progress.add_task("恢复检测状态 (replay)", total=None)
+        total.replayed = runner.warm_up(lambda n: progress.advance(replay, n))
+        progress.update(replay, total=total.replayed, completed=total.replayed)
+        for file in files:
+            task = progress.add_task(f"处理 {file.name}", total=count_records(file))
+
+            def advance(n: int, task_id: TaskID = task) -> None:
+                progress.advance(task_id, n)
+
+            try:
+                part = runner.run(read_records(file), source=str(file), progress=advance)
+            except SourceError as exc:
+                err_console.print(f"[red]error:[/red] {exc}")
+                raise typer.Exit(2) from exc
+            _add(total, part)
+    return total
+
+
+def _add(total: Summary, part: Summary) -> None:
+    for name in (
+        "read",
+        "accepted",
+        "duplicates",
+        "rejected",
+        "assessments",
+        "warnings_opened",
+        "warnings_updated",
+    ):
+        setattr(total, name, getattr(total, name) + getattr(part, name))
+    total.seconds += part.seconds
+    total.rejections.extend(part.rejections[: max(0, 20 - len(total.rejections))])
+
+
+def print_summary(summary: Summary) -> None:
+    table = Table(title="处理汇总 (summary)", show_header=False)
+    rows = (
+        ("读取记录 records read", summary.read),
+        ("接收事件 events accepted", summary.accepted),
+        ("重复跳过 duplicates skipped", summary.duplicates),
+        ("拒收(死信) rejected to dead letters", summary.rejected),
+        ("风险研判 assessments", summary.assessments),
+        ("新建预警 warnings opened", summary.warnings_opened),
+        ("预警补充 warnings enriched", summary.warnings_updated),
+        ("状态回放 events replayed into state", summary.replayed),
+        ("耗时 seconds", f"{summary.seconds:.1f}"),
+        ("吞吐 events/s", f"{summary.events_per_second:,.0f}"),
+    )
+    for label, value in rows:
+        table.add_row(label, str(value))
+    console.print(table)
+    for ref, error in summary.rejections[:10]:
+        console.print(f"  [yellow]rejected[/yellow] {ref}: {error}")
+    if summary.rejected > len(summary.rejections[:10]):
+        console.print(
+            f"  … {summary.rejected - len(summary.rejections[:10])} more; see `fanzha dead-letters list`"
+        )

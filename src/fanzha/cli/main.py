@@ -1,0 +1,61 @@
+"""`fanzha` command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fanzha.cli import data, demo, warnings
+from fanzha.cli.common import ingest_path, open_store, print_summary
+from fanzha.settings import Settings
+from fanzha.stream.runner import Runner
+
+app = typer.Typer(
+    name="fanzha",
+    help="fanzha 反诈预警劝阻平台: anti-telecom-fraud early warning and dissuasion.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+app.add_typer(warnings.app, name="warnings")
+app.add_typer(data.dead_letters, name="dead-letters")
+app.add_typer(data.db, name="db")
+app.add_typer(data.reference, name="reference")
+app.add_typer(data.sim, name="sim")
+app.command("demo")(demo.demo)
+
+
+@app.command()
+def ingest(
+    path: Annotated[Path, typer.Argument(help="a .jsonl or .parquet file, or a directory of them")],
+    event_time: Annotated[
+        bool, typer.Option(help="stamp assessments with event time instead of wall-clock time (replays)")
+    ] = False,
+    batch_size: Annotated[int | None, typer.Option(min=1, help="events per transaction")] = None,
+) -> None:
+    """Feed events into the pipeline; bad records go to the dead-letter store and the stream goes on."""
+    settings = Settings()
+    engine = open_store(settings)
+    runner = Runner(
+        engine,
+        event_time=event_time,
+        batch_size=batch_size or settings.batch_size,
+        fallback_unit=settings.fallback_unit,
+    )
+    print_summary(ingest_path(runner, path))
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="address to bind (default 127.0.0.1)")] = None,
+    port: Annotated[int | None, typer.Option(help="port (default 8000)")] = None,
+) -> None:
+    """Serve the console and the API."""
+    settings = Settings()
+    settings = settings.model_copy(update={"host": host or settings.host, "port": port or settings.port})
+    demo.serve_console(settings, open_store(settings))
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,1 @@
+"""Detection: detectors, one behavioural question each, over keyed per-person state."""

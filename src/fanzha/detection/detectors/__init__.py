@@ -1,0 +1,1 @@
+"""One module per behavioural question; register each in `fanzha.detection.registry`."""

@@ -1,0 +1,60 @@
+"""The detector contract and small helpers shared by detectors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from fanzha.detection.context import DetectionContext
+from fanzha.detection.model import Signal
+from fanzha.detection.state import KeyedState
+from fanzha.event.model import Event
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """Who an event concerns: a stable key for state, and the person id when known."""
+
+    key: str
+    person_id: str | None
+
+
+class Detector(Protocol):
+    """Answers one behavioural question about the subject of each event."""
+
+    name: str
+    codes: frozenset[str]  # every signal code it may raise; the policy must price each
+
+    def observe(
+        self, event: Event, subject: Subject, state: KeyedState, ctx: DetectionContext
+    ) -> Sequence[Signal]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A remembered risky moment: when, what (e.g. the fraud number or app), and its fraud type hint."""
+
+    at: datetime
+    what: str
+    fraud_type: str
+    event_id: str
+
+
+def remember(state: KeyedState, key: str, mark: Mark, window: timedelta, keep: int = 8) -> None:
+    """Add `mark` to the tuple under `key`, dropping marks older than `window` and beyond `keep`."""
+    marks = recall(state, key, mark.at, window)
+    state.put(key, (*marks[-(keep - 1) :], mark) if keep > 1 else (mark,))
+
+
+def recall(state: KeyedState, key: str, now: datetime, window: timedelta) -> tuple[Mark, ...]:
+    """Marks under `key` that are no older than `window` at `now` (and not in the future)."""
+    stored = state.get(key)
+    if not isinstance(stored, tuple):
+        return ()
+    return tuple(m for m in stored if isinstance(m, Mark) and timedelta(0) <= now - m.at <= window)
+
+
+def minutes_between(earlier: datetime, later: datetime) -> int:
+    return int((later - earlier).total_seconds() // 60)

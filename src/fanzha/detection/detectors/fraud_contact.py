@@ -1,0 +1,77 @@
+"""Has the person been in contact with a listed fraud number, and are they now paying out?
+
+Only messages and calls of at least `long_call` count as contact that can lead to a payment."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fanzha.detection.context import DetectionContext
+from fanzha.detection.detectors.base import Mark, Subject, minutes_between, recall, remember
+from fanzha.detection.model import Signal
+from fanzha.detection.state import KeyedState
+from fanzha.event.codes import FraudType, IndicatorKind
+from fanzha.event.model import Call, Event, Sms, Transfer
+
+
+class FraudContact:
+    codes = frozenset({"FRAUD_NUMBER_CONTACT", "FRAUD_NUMBER_LONG_CALL", "TRANSFER_AFTER_FRAUD_CONTACT"})
+    name = "fraud_contact"
+
+    def observe(
+        self, event: Event, subject: Subject, state: KeyedState, ctx: DetectionContext
+    ) -> Sequence[Signal]:
+        key = f"{self.name}:{subject.key}"
+        window = ctx.settings.contact_to_transfer
+        if isinstance(event, Call | Sms):
+            hit = ctx.lists.match(IndicatorKind.PHONE, event.counterpart, event.occurred_at)
+            if hit is None:
+                return ()
+            channel = "通话" if isinstance(event, Call) else "短信"
+            long_call = isinstance(event, Call) and event.duration_s >= ctx.settings.long_call.total_seconds()
+            # A call hung up within seconds is a cold call, not grooming: it does not arm the
+            # contact-then-transfer question. A message or a long call does.
+            if long_call or isinstance(event, Sms):
+                mark = Mark(event.occurred_at, event.counterpart, hit.fraud_type, event.event_id)
+                remember(state, key, mark, window)
+            evidence: dict[str, str | int] = {
+                "counterpart_phone": event.counterpart,
+                "channel": channel,
+                "list_source": hit.source,
+            }
+            if isinstance(event, Call):
+                evidence["duration_s"] = event.duration_s
+            return (
+                Signal(
+                    code="FRAUD_NUMBER_LONG_CALL" if long_call else "FRAUD_NUMBER_CONTACT",
+                    detector=self.name,
+                    fraud_type=hit.fraud_type,
+                    summary="与涉诈号码长时间通话" if long_call else f"与涉诈号码{channel}往来",
+                    at=event.occurred_at,
+                    event_id=event.event_id,
+                    evidence=evidence,
+                ),
+            )
+        if isinstance(event, Transfer):
+            marks = recall(state, key, event.occurred_at, window)
+            if not marks:
+                return ()
+            last = marks[-1]
+            return (
+                Signal(
+                    code="TRANSFER_AFTER_FRAUD_CONTACT",
+                    detector=self.name,
+                    fraud_type=FraudType(last.fraud_type),
+                    summary="与涉诈号码联系后转账",
+                    at=event.occurred_at,
+                    event_id=event.event_id,
+                    evidence={
+                        "counterpart_phone": last.what,
+                        "minutes_after_contact": minutes_between(last.at, event.occurred_at),
+                        "contact_event_id": last.event_id,
+                        "payee_account": event.payee_account,
+                        "amount_fen": event.amount_fen,
+                    },
+                ),
+            )
+        return ()

@@ -1,0 +1,68 @@
+"""Did the person install a screen-sharing or remote-control app, and are they now paying out?"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fanzha.detection.context import DetectionContext
+from fanzha.detection.detectors.base import Mark, Subject, minutes_between, recall, remember
+from fanzha.detection.model import Signal
+from fanzha.detection.state import KeyedState
+from fanzha.event.codes import AppCategory, FraudType, IndicatorKind
+from fanzha.event.model import AppInstall, Event, Transfer
+
+RISKY_CATEGORIES = frozenset({AppCategory.SCREEN_SHARE, AppCategory.REMOTE_CONTROL})
+
+
+class ScreenShare:
+    codes = frozenset({"SCREEN_SHARE_APP", "FRAUD_APP_INSTALLED", "TRANSFER_AFTER_SCREEN_SHARE"})
+    name = "screen_share"
+
+    def observe(
+        self, event: Event, subject: Subject, state: KeyedState, ctx: DetectionContext
+    ) -> Sequence[Signal]:
+        key = f"{self.name}:{subject.key}"
+        window = ctx.settings.app_to_transfer
+        if isinstance(event, AppInstall):
+            listed = ctx.lists.match(IndicatorKind.APP, event.package or event.app_name, event.occurred_at)
+            if listed is None and event.app_hash:
+                listed = ctx.lists.match(IndicatorKind.APP, event.app_hash, event.occurred_at)
+            if listed is None and event.category not in RISKY_CATEGORIES:
+                return ()
+            fraud_type = listed.fraud_type if listed else FraudType.UNKNOWN
+            remember(state, key, Mark(event.occurred_at, event.app_name, fraud_type, event.event_id), window)
+            code = "FRAUD_APP_INSTALLED" if listed else "SCREEN_SHARE_APP"
+            summary = "安装涉诈APP" if listed else "安装屏幕共享/远程控制类APP"
+            return (
+                Signal(
+                    code=code,
+                    detector=self.name,
+                    fraud_type=fraud_type,
+                    summary=summary,
+                    at=event.occurred_at,
+                    event_id=event.event_id,
+                    evidence={"app_name": event.app_name, "category": event.category.value},
+                ),
+            )
+        if isinstance(event, Transfer):
+            marks = recall(state, key, event.occurred_at, window)
+            if not marks:
+                return ()
+            last = marks[-1]
+            return (
+                Signal(
+                    code="TRANSFER_AFTER_SCREEN_SHARE",
+                    detector=self.name,
+                    fraud_type=FraudType(last.fraud_type),
+                    summary="安装屏幕共享/涉诈APP后转账",
+                    at=event.occurred_at,
+                    event_id=event.event_id,
+                    evidence={
+                        "app_name": last.what,
+                        "minutes_after_install": minutes_between(last.at, event.occurred_at),
+                        "payee_account": event.payee_account,
+                        "amount_fen": event.amount_fen,
+                    },
+                ),
+            )
+        return ()

@@ -1,0 +1,1 @@
+"""The simulated city: population, normal life, fraud journeys and the ground truth to score against."""

@@ -1,0 +1,95 @@
+"""Reference data: units, persons, phones, accounts and indicator lists, loaded into memory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from fanzha.detection.context import IndicatorLists, normalise
+from fanzha.event.codes import FraudType, IndicatorKind, UnitLevel
+from fanzha.event.entities import Account, Indicator, Person, Phone, Unit
+from fanzha.store.tables import AccountRow, IndicatorRow, PersonRow, PhoneRow, UnitRow
+
+
+class InMemoryDirectory:
+    """Phone/account → person and person → unit, held in dicts."""
+
+    def __init__(self, owners: dict[str, str], units: dict[str, str]) -> None:
+        self._owners = owners
+        self._units = units
+
+    def person_for(self, identifier: str) -> str | None:
+        return self._owners.get(identifier)
+
+    def unit_for(self, person_id: str) -> str | None:
+        return self._units.get(person_id)
+
+
+def load_directory(session: Session) -> InMemoryDirectory:
+    owners: dict[str, str] = {}
+    for phone, person_id in session.execute(select(PhoneRow.phone, PhoneRow.person_id)):
+        owners[f"phone:{phone}"] = person_id
+    for account, person_id in session.execute(select(AccountRow.account, AccountRow.person_id)):
+        owners[f"account:{account}"] = person_id
+    units = {
+        pid: uid
+        for pid, uid in session.execute(select(PersonRow.person_id, PersonRow.unit_id))
+        if uid is not None
+    }
+    return InMemoryDirectory(owners, units)
+
+
+def load_indicators(session: Session) -> IndicatorLists:
+    lists = IndicatorLists()
+    for row in session.scalars(select(IndicatorRow)):
+        lists.add(
+            Indicator(
+                kind=IndicatorKind(row.kind),
+                value=row.value,
+                source=row.source,
+                fraud_type=FraudType(row.fraud_type),
+                listed_at=row.listed_at,
+            )
+        )
+    return lists
+
+
+def city_unit(session: Session) -> str | None:
+    """The city centre, which owns warnings that no station does."""
+    return session.scalar(select(UnitRow.unit_id).where(UnitRow.level == UnitLevel.CITY.value).limit(1))
+
+
+def replace_reference_data(
+    session: Session,
+    *,
+    units: Iterable[Unit] = (),
+    persons: Iterable[Person] = (),
+    phones: Iterable[Phone] = (),
+    accounts: Iterable[Account] = (),
+    indicators: Iterable[Indicator] = (),
+) -> None:
+    """Replace the rows of each given kind (empty iterables leave that kind untouched)."""
+    batches: list[tuple[type, list[dict[str, object]]]] = [
+        (UnitRow, [u.model_dump(mode="json") | {"area_codes": list(u.area_codes)} for u in units]),
+        (PersonRow, [p.model_dump(mode="json") | {"groups": [g.value for g in p.groups]} for p in persons]),
+        (PhoneRow, [p.model_dump(mode="json") for p in phones]),
+        (AccountRow, [a.model_dump(mode="json") for a in accounts]),
+        (IndicatorRow, [_indicator_values(i) for i in indicators]),
+    ]
+    for table, rows in batches:
+        if rows:
+            session.execute(delete(table))
+            for start in range(0, len(rows), 5000):
+                session.execute(insert(table), rows[start : start + 5000])
+
+
+def _indicator_values(indicator: Indicator) -> dict[str, object]:
+    return {
+        "kind": indicator.kind.value,
+        "value": normalise(indicator.kind, indicator.value),
+        "source": indicator.source,
+        "fraud_type": indicator.fraud_type.value,
+        "listed_at": indicator.listed_at,
+    }

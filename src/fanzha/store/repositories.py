@@ -1,0 +1,196 @@
+"""All SQL of the pipeline's records: events, assessments, warnings, dead letters."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from fanzha.event.model import Event
+from fanzha.event.parse import Rejection
+from fanzha.risk.model import Assessment
+from fanzha.store.codec import reason_to_json, warning_from_row, warning_values
+from fanzha.store.tables import AssessmentRow, DeadLetterRow, EventRow, WarningRow
+from fanzha.warning.model import Warning, WarningStatus
+
+
+class EventRepository:
+    """Events are buffered and written in one multi-row insert when the unit of work commits."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._pending: list[dict[str, Any]] = []
+
+    def add(self, event: Event, *, subject_key: str) -> None:
+        self._pending.append(
+            {
+                "event_id": event.event_id,
+                "kind": event.kind,
+                "occurred_at": event.occurred_at,
+                "subject_key": subject_key,
+                "payload": event.model_dump(mode="json", exclude_none=True),
+                "ingested_at": datetime.now(UTC),
+            }
+        )
+
+    def flush(self) -> None:
+        if self._pending:
+            self._session.execute(insert(EventRow), self._pending)
+            self._pending = []
+
+    def discard(self) -> None:
+        self._pending = []
+
+    def existing_ids(self, event_ids: Sequence[str]) -> set[str]:
+        """Which of `event_ids` are already stored (for idempotent re-ingest)."""
+        found: set[str] = set()
+        for start in range(0, len(event_ids), 500):
+            chunk = event_ids[start : start + 500]
+            found.update(self._session.scalars(select(EventRow.event_id).where(EventRow.event_id.in_(chunk))))
+        return found
+
+    def count(self) -> int:
+        return int(self._session.scalar(select(func.count()).select_from(EventRow)) or 0)
+
+    def payloads_since(self, since: datetime, batch: int = 5000) -> Iterator[dict[str, Any]]:
+        """Stored event payloads from `since` on, in event-time order (to rebuild detector state)."""
+        stmt = select(EventRow.payload).where(EventRow.occurred_at >= since).order_by(EventRow.occurred_at)
+        yield from self._session.execute(stmt.execution_options(yield_per=batch)).scalars()
+
+    def latest_time(self) -> datetime | None:
+        value = self._session.scalar(select(func.max(EventRow.occurred_at)))
+        if value is None:
+            return None
+        # Aggregates bypass the column type on SQLite; normalise here.
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+class AssessmentRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._pending: list[dict[str, Any]] = []
+
+    def add(self, assessment: Assessment, *, warning_id: int | None) -> None:
+        self._pending.append(
+            {
+                "event_id": assessment.event_id,
+                "subject_key": assessment.subject_key,
+                "person_id": assessment.person_id,
+                "score": assessment.score,
+                "level": int(assessment.level) if assessment.level is not None else None,
+                "fraud_type": assessment.fraud_type.value,
+                "reasons": [reason_to_json(r) for r in assessment.reasons],
+                "policy_version": assessment.policy_version,
+                "assessed_at": assessment.assessed_at,
+                "warning_id": warning_id,
+            }
+        )
+
+    def flush(self) -> None:
+        if self._pending:
+            self._session.execute(insert(AssessmentRow), self._pending)
+            self._pending = []
+
+    def discard(self) -> None:
+        self._pending = []
+
+    def for_warning(self, warning_id: int) -> list[AssessmentRow]:
+        stmt = select(AssessmentRow).where(AssessmentRow.warning_id == warning_id).order_by(AssessmentRow.id)
+        return list(self._session.scalars(stmt))
+
+    def count(self) -> int:
+        return int(self._session.scalar(select(func.count()).select_from(AssessmentRow)) or 0)
+
+
+class WarningRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def open_for(self, subject_key: str) -> Warning | None:
+        stmt = select(WarningRow).where(
+            WarningRow.subject_key == subject_key, WarningRow.status != WarningStatus.CLOSED.value
+        )
+        row = self._session.scalars(stmt).one_or_none()
+        return warning_from_row(row) if row is not None else None
+
+    def save(self, warning: Warning) -> int:
+        values = warning_values(warning)
+        if warning.warning_id is None:
+            result = self._session.execute(
+                insert(WarningRow).values(**values).returning(WarningRow.warning_id)
+            )
+            return int(result.scalar_one())
+        self._session.execute(
+            update(WarningRow).where(WarningRow.warning_id == warning.warning_id).values(**values)
+        )
+        return warning.warning_id
+
+    def get(self, warning_id: int) -> Warning | None:
+        row = self._session.get(WarningRow, warning_id)
+        return warning_from_row(row) if row is not None else None
+
+    def list(
+        self,
+        *,
+        open_only: bool = True,
+        unit_ids: Iterable[str] | None = None,
+        limit: int = 200,
+        offset: int = 0,
+    ) -> list[Warning]:
+        """Warnings, most urgent first: level, then score, then newest."""
+        stmt = select(WarningRow)
+        if open_only:
+            stmt = stmt.where(WarningRow.status != WarningStatus.CLOSED.value)
+        if unit_ids is not None:
+            stmt = stmt.where(WarningRow.unit_id.in_(list(unit_ids)))
+        stmt = stmt.order_by(WarningRow.level.desc(), WarningRow.score.desc(), WarningRow.created_at.desc())
+        return [warning_from_row(r) for r in self._session.scalars(stmt.limit(limit).offset(offset))]
+
+    def count_by_level(self, *, open_only: bool = True) -> dict[int, int]:
+        stmt = select(WarningRow.level, func.count()).group_by(WarningRow.level)
+        if open_only:
+            stmt = stmt.where(WarningRow.status != WarningStatus.CLOSED.value)
+        return {int(level): int(n) for level, n in self._session.execute(stmt)}
+
+
+class DeadLetterRepository:
+    """Rejected records with their raw text; the same record rejected twice is kept once."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, rejection: Rejection, *, source: str) -> bool:
+        """Store `rejection`; False if this exact record at this place was already stored."""
+        raw_hash = hashlib.sha256(rejection.raw.encode("utf-8", "replace")).hexdigest()
+        exists = self._session.scalar(
+            select(DeadLetterRow.id).where(
+                DeadLetterRow.ref == rejection.ref, DeadLetterRow.raw_hash == raw_hash
+            )
+        )
+        if exists is not None:
+            return False
+        self._session.add(
+            DeadLetterRow(
+                source=source[:500],
+                ref=rejection.ref[:600],
+                raw=rejection.raw,
+                raw_hash=raw_hash,
+                error=rejection.error,
+                created_at=datetime.now(UTC),
+            )
+        )
+        return True
+
+    def list(self, limit: int = 100) -> list[DeadLetterRow]:
+        return list(
+            self._session.scalars(select(DeadLetterRow).order_by(DeadLetterRow.id.desc()).limit(limit))
+        )
+
+    def count(self) -> int:
+        return int(self._session.scalar(select(func.count()).select_from(DeadLetterRow)) or 0)

@@ -1,0 +1,206 @@
+"""The embedded runner: records in, batches through `handle`, one commit per batch.
+
+A batch is one transaction. Detector state writes are staged in an overlay and applied only after
+the commit, so a failed batch leaves neither rows nor state behind; it is then retried one record
+at a time, and a record that still fails goes to the dead-letter store. After a restart, state is
+rebuilt by replaying the stored events of the last detection window, and events already stored
+are skipped, so re-ingesting a file creates no duplicates.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from itertools import islice
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+
+from fanzha.clock import Clock, ManualClock, SystemClock
+from fanzha.detection.context import DetectionContext, DetectorSettings
+from fanzha.detection.state import InMemoryState, OverlayState
+from fanzha.event.model import Event
+from fanzha.event.parse import Rejection, parse_line, parse_mapping
+from fanzha.pipeline import Handled, PipelineContext, evaluate, handle
+from fanzha.risk.policy import Policy, default_policy
+from fanzha.store.db import UnitOfWork, session_factory
+from fanzha.store.directory import city_unit, load_directory, load_indicators
+from fanzha.stream.sources import RawRecord
+
+MAX_SAMPLES = 20
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+@dataclass
+class Summary:
+    """Counts of one run; `rejections` keeps the first few (place, error) pairs for the user."""
+
+    read: int = 0
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    assessments: int = 0
+    warnings_opened: int = 0
+    warnings_updated: int = 0
+    replayed: int = 0
+    seconds: float = 0.0
+    rejections: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def events_per_second(self) -> float:
+        return self.read / self.seconds if self.seconds > 0 else 0.0
+
+    def reject(self, rejection: Rejection) -> None:
+        self.rejected += 1
+        if len(self.rejections) < MAX_SAMPLES:
+            self.rejections.append((rejection.ref, rejection.error))
+
+
+class Runner:
+    """Drives raw records through the pipeline into the store."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        policy: Policy | None = None,
+        clock: Clock | None = None,
+        event_time: bool = False,
+        batch_size: int = 500,
+        detector_settings: DetectorSettings | None = None,
+        fallback_unit: str | None = None,
+    ) -> None:
+        self._factory = session_factory(engine)
+        self._event_clock = ManualClock(_EPOCH) if event_time else None
+        self._batch_size = batch_size
+        self.state = InMemoryState()
+        policy = policy or default_policy()
+        settings = detector_settings or DetectorSettings()
+        with self._factory() as session:
+            directory = load_directory(session)
+            lists = load_indicators(session)
+            fallback = fallback_unit or city_unit(session)
+        self.ctx = PipelineContext(
+            clock=self._event_clock or clock or SystemClock(),
+            policy=policy,
+            detection=DetectionContext(lists=lists, settings=settings),
+            directory=directory,
+            fallback_unit=fallback,
+        )
+        self._window = max(policy.window, settings.contact_to_transfer, settings.app_to_transfer)
+
+    def warm_up(self, progress: Callable[[int], None] | None = None) -> int:
+        """Rebuild detector state from the stored events of the last window; returns how many."""
+        replayed = 0
+        with UnitOfWork(self._factory) as uow:
+            latest = uow.events.latest_time()
+            if latest is None:
+                return 0
+            for payload in uow.events.payloads_since(latest - self._window - timedelta(minutes=1)):
+                event = parse_mapping(payload, "stored")
+                if isinstance(event, Rejection):
+                    continue
+                self._tick(event)
+                evaluate(event, self.state, self.ctx)
+                replayed += 1
+                if progress and replayed % 1000 == 0:
+                    progress(1000)
+        return replayed
+
+    def run(
+        self, records: Iterable[RawRecord], *, source: str, progress: Callable[[int], None] | None = None
+    ) -> Summary:
+        """Process `records`, committing every batch; returns what happened."""
+        summary = Summary()
+        started = time.perf_counter()
+        for batch in _batches(records, self._batch_size):
+            try:
+                self._process(batch, source, summary)
+            except Exception:
+                # One bad record must not sink the batch: retry each record in its own transaction.
+                for record in batch:
+                    self._process_alone(record, source, summary)
+            summary.read += len(batch)
+            if progress:
+                progress(len(batch))
+        summary.seconds = time.perf_counter() - started
+        return summary
+
+    def _process(self, batch: list[RawRecord], source: str, summary: Summary) -> None:
+        overlay = OverlayState(self.state)
+        local = Summary()
+        with UnitOfWork(self._factory) as uow:
+            events: list[Event] = []
+            for record in batch:
+                parsed = _parse(record)
+                if isinstance(parsed, Rejection):
+                    uow.dead_letters.add(parsed, source=source)
+                    local.reject(parsed)
+                else:
+                    events.append(parsed)
+            known = uow.events.existing_ids([e.event_id for e in events])
+            for event in events:
+                if event.event_id in known:
+                    local.duplicates += 1
+                    continue
+                known.add(event.event_id)
+                self._tick(event)
+                _tally(handle(event, uow=uow, state=overlay, ctx=self.ctx), local)
+            uow.commit()
+        overlay.commit()
+        _merge(summary, local)
+
+    def _process_alone(self, record: RawRecord, source: str, summary: Summary) -> None:
+        try:
+            self._process([record], source, summary)
+        except IntegrityError:
+            summary.duplicates += 1  # stored meanwhile by a concurrent writer
+        except Exception as exc:
+            rejection = Rejection(record.ref, f"processing failed: {type(exc).__name__}", _text(record))
+            with UnitOfWork(self._factory) as uow:
+                uow.dead_letters.add(rejection, source=source)
+                uow.commit()
+            summary.reject(rejection)
+
+    def _tick(self, event: Event) -> None:
+        if self._event_clock is not None:
+            self._event_clock.set(event.occurred_at)
+
+
+def _parse(record: RawRecord) -> Event | Rejection:
+    if isinstance(record.data, str):
+        return parse_line(record.data, record.ref)
+    return parse_mapping(record.data, record.ref)
+
+
+def _text(record: RawRecord) -> str:
+    return record.data if isinstance(record.data, str) else repr(record.data)
+
+
+def _tally(handled: Handled, summary: Summary) -> None:
+    summary.accepted += 1
+    if handled.evaluation.assessment is not None:
+        summary.assessments += 1
+    if handled.warning_opened:
+        summary.warnings_opened += 1
+    elif handled.warning_id is not None:
+        summary.warnings_updated += 1
+
+
+def _merge(into: Summary, part: Summary) -> None:
+    into.accepted += part.accepted
+    into.duplicates += part.duplicates
+    into.assessments += part.assessments
+    into.warnings_opened += part.warnings_opened
+    into.warnings_updated += part.warnings_updated
+    into.rejected += part.rejected
+    room = MAX_SAMPLES - len(into.rejections)
+    into.rejections.extend(part.rejections[: max(room, 0)])
+
+
+def _batches(records: Iterable[RawRecord], size: int) -> Iterator[list[RawRecord]]:
+    iterator = iter(records)
+    while batch := list(islice(iterator, size)):
+        yield batch

@@ -1,0 +1,63 @@
+"""One open warning per subject: a new assessment either opens a warning or enriches the open one."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from fanzha.risk.model import Assessment, Reason
+from fanzha.risk.scoring import MAX_REASONS
+from fanzha.warning.model import Warning, WarningStatus
+
+
+def open_or_enrich(
+    open_warning: Warning | None, assessment: Assessment, unit_id: str | None
+) -> Warning | None:
+    """The warning to save after `assessment`, or None when nothing changes.
+
+    A new warning is opened only when the assessment says to warn. An open warning takes the new
+    reasons, and its level and score only ever rise while it stays open.
+    """
+    level = assessment.level
+    if open_warning is None:
+        if not assessment.warn or level is None:
+            return None
+        return Warning(
+            warning_id=None,
+            subject_key=assessment.subject_key,
+            person_id=assessment.person_id,
+            unit_id=unit_id,
+            level=level,
+            score=assessment.score,
+            fraud_type=assessment.fraud_type,
+            status=WarningStatus.RECEIVED,
+            reasons=assessment.reasons,
+            policy_version=assessment.policy_version,
+            created_at=assessment.assessed_at,
+            updated_at=assessment.assessed_at,
+            first_event_id=assessment.event_id,
+            last_event_id=assessment.event_id,
+            signal_count=1,
+            propose_stop_payment=assessment.propose_stop_payment,
+        )
+    raised = level is not None and level > open_warning.level
+    return replace(
+        open_warning,
+        level=level if raised and level is not None else open_warning.level,
+        score=max(open_warning.score, assessment.score),
+        fraud_type=assessment.fraud_type
+        if raised or open_warning.fraud_type.value == "UNKNOWN"
+        else open_warning.fraud_type,
+        reasons=merge_reasons(open_warning.reasons, assessment.reasons),
+        policy_version=assessment.policy_version,
+        updated_at=max(open_warning.updated_at, assessment.assessed_at),
+        last_event_id=assessment.event_id,
+        signal_count=open_warning.signal_count + 1,
+        propose_stop_payment=open_warning.propose_stop_payment or assessment.propose_stop_payment,
+    )
+
+
+def merge_reasons(old: tuple[Reason, ...], new: tuple[Reason, ...]) -> tuple[Reason, ...]:
+    """Union of reasons, one per (code, event), strongest first, capped."""
+    by_key = {(r.code, r.event_id): r for r in (*old, *new)}
+    ordered = sorted(by_key.values(), key=lambda r: (-r.weight, r.at))
+    return tuple(ordered[: MAX_REASONS * 2])

@@ -1,0 +1,46 @@
+"""The warning record and its status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from fanzha.event.codes import FraudType, RiskLevel
+from fanzha.risk.model import Reason
+
+
+class WarningStatus(StrEnum):
+    """Lifecycle states (domain brief §3.5); the skeleton opens warnings as RECEIVED."""
+
+    RECEIVED = "RECEIVED"
+    CLOSED = "CLOSED"
+
+
+OPEN_STATUSES = frozenset({WarningStatus.RECEIVED})
+
+
+@dataclass(frozen=True, slots=True)
+class Warning:
+    """A 预警指令 about one subject. `warning_id` is None until the store assigns one."""
+
+    warning_id: int | None
+    subject_key: str
+    person_id: str | None
+    unit_id: str | None
+    level: RiskLevel
+    score: int
+    fraud_type: FraudType
+    status: WarningStatus
+    reasons: tuple[Reason, ...]
+    policy_version: str
+    created_at: datetime
+    updated_at: datetime
+    first_event_id: str
+    last_event_id: str
+    signal_count: int
+    propose_stop_payment: bool
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
