@@ -145,3 +145,15 @@ def test_every_registered_detector_ignores_events_it_has_no_question_about() -> 
     event = parse_mapping(call(0, counterpart="13900000000"), "t")
     for detector in DETECTORS.values():
         assert detector.observe(event, SUBJECT, InMemoryState(), ctx) == ()  # type: ignore[arg-type]
+
+
+def test_small_everyday_payment_after_a_screen_share_install_is_not_the_fraud() -> None:
+    assert run([install(0), transfer(30, amount_fen=2_000), transfer(31, amount_fen=60_000)]) == [
+        ["SCREEN_SHARE_APP"],
+        [],
+        ["TRANSFER_AFTER_SCREEN_SHARE"],
+    ]
+
+
+def test_screen_share_window_is_a_day() -> None:
+    assert run([install(0), transfer(25 * 60)]) == [["SCREEN_SHARE_APP"], []]

@@ -71,8 +71,11 @@ class DetectorSettings:
     """Windows within which one behaviour counts as leading to another. [DESIGN] defaults."""
 
     contact_to_transfer: timedelta = timedelta(hours=72)
-    app_to_transfer: timedelta = timedelta(hours=72)
+    # Screen-share fraud happens while the session is live: a day, not days.
+    app_to_transfer: timedelta = timedelta(hours=24)
     long_call: timedelta = timedelta(minutes=3)
+    # Below this, a payment after a screen-share install is everyday spending, not the fraud's aim.
+    screen_share_min_fen: int = 50_000
 
 
 @dataclass(frozen=True, slots=True)

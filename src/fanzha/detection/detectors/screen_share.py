@@ -44,7 +44,7 @@ class ScreenShare:
                     evidence={"app_name": event.app_name, "category": event.category.value},
                 ),
             )
-        if isinstance(event, Transfer):
+        if isinstance(event, Transfer) and event.amount_fen >= ctx.settings.screen_share_min_fen:
             marks = recall(state, key, event.occurred_at, window)
             if not marks:
                 return ()

@@ -1,0 +1,5 @@
+"""`python -m fanzha.cli`."""
+
+from fanzha.cli.main import main
+
+main()
