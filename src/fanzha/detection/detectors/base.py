@@ -10,7 +10,8 @@ from typing import Protocol
 from fanzha.detection.context import DetectionContext
 from fanzha.detection.model import Signal
 from fanzha.detection.state import KeyedState
-from fanzha.event.model import Event
+from fanzha.event.codes import FraudType
+from fanzha.event.model import Event, Transfer
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,3 +59,25 @@ def recall(state: KeyedState, key: str, now: datetime, window: timedelta) -> tup
 
 def minutes_between(earlier: datetime, later: datetime) -> int:
     return int((later - earlier).total_seconds() // 60)
+
+
+def transfer_after_mark(
+    *, detector: str, code: str, summary: str, mark_label: str, transfer: Transfer, mark: Mark
+) -> Signal:
+    """The signal for a payment that follows a remembered risky moment, with the link as evidence:
+    what the mark was (under `mark_label`), how many minutes before, and the payment itself."""
+    return Signal(
+        code=code,
+        detector=detector,
+        fraud_type=FraudType(mark.fraud_type),
+        summary=summary,
+        at=transfer.occurred_at,
+        event_id=transfer.event_id,
+        evidence={
+            mark_label: mark.what,
+            "minutes_after": minutes_between(mark.at, transfer.occurred_at),
+            "mark_event_id": mark.event_id,
+            "payee_account": transfer.payee_account,
+            "amount_fen": transfer.amount_fen,
+        },
+    )

@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fanzha.detection.context import DetectionContext
-from fanzha.detection.detectors.base import Mark, Subject, minutes_between, recall, remember
+from fanzha.detection.detectors.base import Mark, Subject, recall, remember, transfer_after_mark
 from fanzha.detection.model import Signal
 from fanzha.detection.state import KeyedState
-from fanzha.event.codes import FraudType, IndicatorKind
+from fanzha.event.codes import IndicatorKind
 from fanzha.event.model import Call, Event, Sms, Transfer
 
 
@@ -56,22 +56,14 @@ class FraudContact:
             marks = recall(state, key, event.occurred_at, window)
             if not marks:
                 return ()
-            last = marks[-1]
             return (
-                Signal(
-                    code="TRANSFER_AFTER_FRAUD_CONTACT",
+                transfer_after_mark(
                     detector=self.name,
-                    fraud_type=FraudType(last.fraud_type),
+                    code="TRANSFER_AFTER_FRAUD_CONTACT",
                     summary="与涉诈号码联系后转账",
-                    at=event.occurred_at,
-                    event_id=event.event_id,
-                    evidence={
-                        "counterpart_phone": last.what,
-                        "minutes_after_contact": minutes_between(last.at, event.occurred_at),
-                        "contact_event_id": last.event_id,
-                        "payee_account": event.payee_account,
-                        "amount_fen": event.amount_fen,
-                    },
+                    mark_label="counterpart_phone",
+                    transfer=event,
+                    mark=marks[-1],
                 ),
             )
         return ()

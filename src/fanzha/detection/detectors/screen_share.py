@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fanzha.detection.context import DetectionContext
-from fanzha.detection.detectors.base import Mark, Subject, minutes_between, recall, remember
+from fanzha.detection.detectors.base import Mark, Subject, recall, remember, transfer_after_mark
 from fanzha.detection.model import Signal
 from fanzha.detection.state import KeyedState
 from fanzha.event.codes import AppCategory, FraudType, IndicatorKind
@@ -48,21 +48,14 @@ class ScreenShare:
             marks = recall(state, key, event.occurred_at, window)
             if not marks:
                 return ()
-            last = marks[-1]
             return (
-                Signal(
-                    code="TRANSFER_AFTER_SCREEN_SHARE",
+                transfer_after_mark(
                     detector=self.name,
-                    fraud_type=FraudType(last.fraud_type),
+                    code="TRANSFER_AFTER_SCREEN_SHARE",
                     summary="安装屏幕共享/涉诈APP后转账",
-                    at=event.occurred_at,
-                    event_id=event.event_id,
-                    evidence={
-                        "app_name": last.what,
-                        "minutes_after_install": minutes_between(last.at, event.occurred_at),
-                        "payee_account": event.payee_account,
-                        "amount_fen": event.amount_fen,
-                    },
+                    mark_label="app_name",
+                    transfer=event,
+                    mark=marks[-1],
                 ),
             )
         return ()
