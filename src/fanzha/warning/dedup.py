@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from fanzha.event.codes import FraudType
 from fanzha.risk.model import Assessment, Reason
 from fanzha.risk.scoring import MAX_REASONS
 from fanzha.warning.model import Warning, WarningStatus
@@ -45,7 +46,7 @@ def open_or_enrich(
         level=level if raised and level is not None else open_warning.level,
         score=max(open_warning.score, assessment.score),
         fraud_type=assessment.fraud_type
-        if raised or open_warning.fraud_type.value == "UNKNOWN"
+        if raised or open_warning.fraud_type is FraudType.UNKNOWN
         else open_warning.fraud_type,
         reasons=merge_reasons(open_warning.reasons, assessment.reasons),
         policy_version=assessment.policy_version,
