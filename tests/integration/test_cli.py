@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from fanzha.cli.main import app
+from fanzha.masking import mask_name
 from fanzha.store.db import make_engine, session_factory
 from fanzha.store.tables import EventRow, WarningRow
 
@@ -66,10 +67,17 @@ def test_warnings_list_masks_people(city: Path, sqlite_url: str) -> None:
     invoke(["reference", "load", str(city)], sqlite_url)
     invoke(["ingest", str(city / "events.jsonl")], sqlite_url)
     listed = invoke(["warnings", "list", "--limit", "500"], sqlite_url)
-    persons = [json.loads(line) for line in (city / "persons.jsonl").open(encoding="utf-8")]
-    full_names = {p["name"] for p in persons if len(p["name"]) > 1}
+    persons = {
+        p["person_id"]: p["name"] for p in map(json.loads, (city / "persons.jsonl").open(encoding="utf-8"))
+    }
+    engine = make_engine(sqlite_url)
+    with session_factory(engine)() as session:
+        warned = [pid for pid in session.scalars(select(WarningRow.person_id)) if pid]
+    engine.dispose()
+    assert warned, "the city must produce warnings about known people for this test to mean anything"
+    assert all(mask_name(persons[pid]) in listed for pid in warned)
+    full_names = {name for name in persons.values() if len(name) > 1}
     assert not any(name in listed for name in full_names)
-    assert "**" in listed or "*" in listed
 
 
 def test_missing_input_is_a_clear_error(sqlite_url: str, tmp_path: Path) -> None:

@@ -75,23 +75,8 @@ def ingest_path(runner: Runner, path: Path) -> Summary:
             except SourceError as exc:
                 err_console.print(f"[red]error:[/red] {exc}")
                 raise typer.Exit(2) from exc
-            _add(total, part)
+            total.add(part)
     return total
-
-
-def _add(total: Summary, part: Summary) -> None:
-    for name in (
-        "read",
-        "accepted",
-        "duplicates",
-        "rejected",
-        "assessments",
-        "warnings_opened",
-        "warnings_updated",
-    ):
-        setattr(total, name, getattr(total, name) + getattr(part, name))
-    total.seconds += part.seconds
-    total.rejections.extend(part.rejections[: max(0, 20 - len(total.rejections))])
 
 
 def print_summary(summary: Summary) -> None:

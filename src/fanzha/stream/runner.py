@@ -57,6 +57,22 @@ class Summary:
         if len(self.rejections) < MAX_SAMPLES:
             self.rejections.append((rejection.ref, rejection.error))
 
+    def add(self, part: Summary) -> None:
+        """Add another summary's counts (and as many of its rejection samples as fit) to this one."""
+        for name in (
+            "read",
+            "accepted",
+            "duplicates",
+            "rejected",
+            "assessments",
+            "warnings_opened",
+            "warnings_updated",
+            "replayed",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(part, name))
+        self.seconds += part.seconds
+        self.rejections.extend(part.rejections[: max(MAX_SAMPLES - len(self.rejections), 0)])
+
 
 class Runner:
     """Drives raw records through the pipeline into the store."""
@@ -150,7 +166,7 @@ class Runner:
                 _tally(handle(event, uow=uow, state=overlay, ctx=self.ctx), local)
             uow.commit()
         overlay.commit()
-        _merge(summary, local)
+        summary.add(local)
 
     def _process_alone(self, record: RawRecord, source: str, summary: Summary) -> None:
         try:
@@ -187,17 +203,6 @@ def _tally(handled: Handled, summary: Summary) -> None:
         summary.warnings_opened += 1
     elif handled.warning_id is not None:
         summary.warnings_updated += 1
-
-
-def _merge(into: Summary, part: Summary) -> None:
-    into.accepted += part.accepted
-    into.duplicates += part.duplicates
-    into.assessments += part.assessments
-    into.warnings_opened += part.warnings_opened
-    into.warnings_updated += part.warnings_updated
-    into.rejected += part.rejected
-    room = MAX_SAMPLES - len(into.rejections)
-    into.rejections.extend(part.rejections[: max(room, 0)])
 
 
 def _batches(records: Iterable[RawRecord], size: int) -> Iterator[list[RawRecord]]:
