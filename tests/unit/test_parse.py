@@ -3,7 +3,7 @@ import json
 import pytest
 
 from fanzha.event.codes import RiskLevel
-from fanzha.event.model import Lead, Transfer
+from fanzha.event.model import Chat, Lead, Transfer, subject_identifier
 from fanzha.event.parse import Rejection, parse_line, parse_mapping
 from tests.factories import transfer
 
@@ -79,3 +79,25 @@ def test_lead_level_travels_by_name_and_must_name_someone() -> None:
     )
     assert isinstance(nobody, Rejection)
     assert "person_id, phone or account" in nobody.error
+
+
+def test_chat_message_parses_and_resolves_through_its_phone() -> None:
+    record = {
+        "kind": "chat",
+        "event_id": "c1",
+        "occurred_at": "2026-03-01T09:00:00+08:00",
+        "phone": "13800000001",
+        "counterpart": "wxid_leader_001",
+        "platform": "wechat",
+        "group_id": "grp-finance",
+        "new_contact": True,
+        "text": "小王，把这笔款先转到这个账户",
+    }
+    chat = parse_mapping(record, "f:7")
+    assert isinstance(chat, Chat)
+    assert chat.new_contact
+    assert chat.group_id == "grp-finance"
+    assert subject_identifier(chat) == "phone:13800000001"
+    bad = parse_mapping(record | {"platform": "telegraph"}, "f:8")
+    assert isinstance(bad, Rejection)
+    assert "platform" in bad.error

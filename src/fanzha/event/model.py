@@ -80,6 +80,26 @@ class Sms(_Event):
     text: str | None = None
 
 
+Handle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+class Chat(_Event):
+    """An instant message (WeChat, QQ ...) on the account bound to the subscriber's phone.
+
+    `group_id` names the chat group it was posted in, if any; `new_contact` is true when the
+    counterpart became a contact (friend request, group join) within the platform's look-back.
+    """
+
+    kind: Literal["chat"] = "chat"
+    phone: PhoneNo
+    counterpart: Handle
+    platform: Literal["wechat", "qq", "dingtalk", "other"] = "other"
+    direction: Direction = Direction.IN
+    group_id: Handle | None = None
+    new_contact: bool = False
+    text: str | None = None
+
+
 class AppInstall(_Event):
     """An app installed on the subscriber's phone."""
 
@@ -119,19 +139,19 @@ class Lead(_Event):
 
 
 Event = Annotated[
-    Transfer | Call | Sms | AppInstall | UrlVisit | Lead,
+    Transfer | Call | Sms | Chat | AppInstall | UrlVisit | Lead,
     Field(discriminator="kind"),
 ]
 
-EVENT_KINDS: tuple[str, ...] = ("transfer", "call", "sms", "app_install", "url_visit", "lead")
+EVENT_KINDS: tuple[str, ...] = ("transfer", "call", "sms", "chat", "app_install", "url_visit", "lead")
 
 
-def subject_identifier(event: Transfer | Call | Sms | AppInstall | UrlVisit | Lead) -> str | None:
+def subject_identifier(event: Transfer | Call | Sms | Chat | AppInstall | UrlVisit | Lead) -> str | None:
     """The identifier on the event from which the concerned person is resolved, as `kind:value`."""
     match event:
         case Transfer():
             return f"account:{event.payer_account}"
-        case Call() | Sms() | AppInstall() | UrlVisit():
+        case Call() | Sms() | Chat() | AppInstall() | UrlVisit():
             return f"phone:{event.phone}"
         case Lead():
             if event.phone:
