@@ -12,6 +12,7 @@ from fanzha.event.entities import Indicator, Person
 from fanzha.sim.city import Population
 from fanzha.sim.emit import Emitter
 from fanzha.sim.people import Numbers
+from fanzha.sim.truth import Episode, Payment
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,21 +70,6 @@ class Ring:
     indicators: list[Indicator] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
-class Episode:
-    """Ground truth of one victim's episode."""
-
-    person_id: str
-    fraud_type: FraudType
-    started_at: datetime
-    first_payment_at: datetime | None
-    payments_fen: tuple[int, ...]
-
-    @property
-    def loss_fen(self) -> int:
-        return sum(self.payments_fen)
-
-
 def build_ring(rng: random.Random, numbers: Numbers, start: datetime, days: int, size: int) -> Ring:
     """Fraud numbers and level-1 accounts; about 70% get listed, at a random time, some before the start."""
     ring = Ring(
@@ -126,40 +112,46 @@ def journey(
     phone = pop.phones_of[person.person_id][0]
     fraudster = rng.choice(ring.numbers)
     t = at
+    ids: list[str] = []
     if script.hook == "call":
-        out.emit(
-            "call", t, phone=phone, counterpart=fraudster, direction="IN", duration_s=rng.randint(300, 3600)
+        ids.append(
+            out.emit(
+                "call",
+                t,
+                phone=phone,
+                counterpart=fraudster,
+                direction="IN",
+                duration_s=rng.randint(300, 3600),
+            )["event_id"]
         )
     elif script.hook == "sms":
-        out.emit("sms", t, phone=phone, counterpart=fraudster, direction="IN")
+        ids.append(out.emit("sms", t, phone=phone, counterpart=fraudster, direction="IN")["event_id"])
     if script.visits_site:
         t += timedelta(minutes=rng.randint(5, 240))
-        out.emit("url_visit", t, phone=phone, url="https://" + rng.choice(FRAUD_HOSTS) + "/login")
+        url = "https://" + rng.choice(FRAUD_HOSTS) + "/login"
+        ids.append(out.emit("url_visit", t, phone=phone, url=url)["event_id"])
     if script.app is not None:
         t += timedelta(minutes=rng.randint(3, 120))
-        out.emit("app_install", t, phone=phone, app_name=script.app[0], category=script.app[1])
+        app_name, category = script.app
+        ids.append(out.emit("app_install", t, phone=phone, app_name=app_name, category=category)["event_id"])
+    episode_id = f"ep-{person.person_id}-{at:%Y%m%d%H%M}"
     if rng.random() < 0.15:  # dissuaded by doubt or family before paying
-        return Episode(person.person_id, fraud_type, at, None, ())
-    payments = []
+        return Episode(episode_id, person.person_id, fraud_type, at, (), frozenset(ids))
+    payments: list[Payment] = []
     amount = rng.randint(*script.first_yuan) * 100
     payee = rng.choice(ring.accounts)
-    first_payment: datetime | None = None
     for _ in range(rng.randint(script.payments[0], script.payments[1])):
         t += timedelta(minutes=rng.randint(10, 600))
-        first_payment = first_payment or t
-        out.emit(
-            "transfer",
-            t,
-            payer_account=rng.choice(pop.accounts_of[person.person_id]),
-            payee_account=payee,
-            amount_fen=amount,
-            channel="mobile",
+        payer = rng.choice(pop.accounts_of[person.person_id])
+        record = out.emit(
+            "transfer", t, payer_account=payer, payee_account=payee, amount_fen=amount, channel="mobile"
         )
-        payments.append(amount)
+        ids.append(record["event_id"])
+        payments.append(Payment(record["event_id"], t, amount, payer, payee))
         amount = int(amount * script.payments[2] * rng.uniform(0.8, 1.2))
         if rng.random() < 0.3:
             payee = rng.choice(ring.accounts)  # the ring rotates collection accounts
-    return Episode(person.person_id, fraud_type, at, first_payment, tuple(payments))
+    return Episode(episode_id, person.person_id, fraud_type, at, tuple(payments), frozenset(ids))
 
 
 def cold_calls(

@@ -16,9 +16,10 @@ from pydantic import BaseModel
 from fanzha.event.entities import Account, Indicator, Person, Phone, Unit
 from fanzha.sim.city import build_population
 from fanzha.sim.emit import Emitter
-from fanzha.sim.fraud import Episode, build_ring, cold_calls, journey, pick_type, upstream_lead
+from fanzha.sim.fraud import build_ring, cold_calls, journey, pick_type, upstream_lead
 from fanzha.sim.life import normal_life
 from fanzha.sim.people import Numbers
+from fanzha.sim.truth import Episode
 
 CST = timezone(timedelta(hours=8), "CST")
 DEFAULT_START = datetime(2026, 10, 1, tzinfo=CST)
@@ -83,17 +84,7 @@ def write(world: World, out_dir: Path, progress: Callable[[str], None] | None = 
     paths["truth"] = out_dir / "truth.json"
     truth = {
         "seed": world.seed,
-        "episodes": [
-            {
-                "person_id": e.person_id,
-                "fraud_type": e.fraud_type.value,
-                "started_at": e.started_at.isoformat(),
-                "first_payment_at": e.first_payment_at.isoformat() if e.first_payment_at else None,
-                "payments_fen": list(e.payments_fen),
-                "loss_fen": e.loss_fen,
-            }
-            for e in world.episodes
-        ],
+        "episodes": [e.to_json() for e in world.episodes],
     }
     paths["truth"].write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
     return paths
