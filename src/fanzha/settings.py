@@ -20,3 +20,20 @@ class Settings(BaseSettings):
     port: int = 8000
     batch_size: int = Field(default=500, ge=1, le=100_000, description="events per transaction in the runner")
     fallback_unit: str | None = Field(default=None, description="unit that owns warnings nobody else owns")
+
+    # Accounts and access (issue 8); [DESIGN] defaults, see ARCHITECTURE.md "Access control".
+    session_idle_minutes: int = Field(
+        default=30, ge=1, description="console session ends after this idle time"
+    )
+    session_absolute_hours: int = Field(default=12, ge=1, description="and after this long in any case")
+    cookie_secure: bool = Field(default=False, description="send the session cookie over HTTPS only")
+    lockout_max_failures: int = Field(default=5, ge=1, description="failed logins that lock an account")
+    lockout_window_minutes: int = Field(default=15, ge=1, description="window in which failures count")
+    lockout_minutes: int = Field(default=15, ge=1, description="how long a locked account stays locked")
+    lockout_max_address_failures: int = Field(
+        default=20, ge=1, description="failures that throttle an address"
+    )
+    password_time_cost: int = Field(default=3, ge=1, description="Argon2id passes")
+    password_memory_kib: int = Field(default=65536, ge=1024, description="Argon2id memory in KiB")
+    password_parallelism: int = Field(default=4, ge=1, description="Argon2id lanes")
+    retention_file: str | None = Field(default=None, description="YAML: record type → days to keep")

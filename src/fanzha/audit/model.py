@@ -1,0 +1,64 @@
+"""The audit trail's record: who, in which role and unit, did what to which object, why, when, from where."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    LOGIN = "auth.login"
+    LOGIN_FAILED = "auth.login_failed"
+    LOCKED = "auth.locked"
+    LOGOUT = "auth.logout"
+    WARNING_LIST = "warning.list"
+    WARNING_VIEW = "warning.view"
+    WARNING_REVEAL = "warning.reveal"
+    WARNING_EXPORT = "warning.export"
+    AUDIT_SEARCH = "audit.search"
+    CHANGE = "change"  # any state-changing request (method and path as the object)
+    DENIED = "denied"  # a request refused for lack of permission or scope
+    USER_CREATED = "user.created"
+    TOKEN_CREATED = "token.created"
+    RETENTION_PURGE = "retention.purge"
+    LEGAL_HOLD = "legal_hold.placed"
+    LEGAL_HOLD_RELEASED = "legal_hold.released"
+
+
+ACTION_LABELS: dict[str, str] = {
+    Action.LOGIN: "登录",
+    Action.LOGIN_FAILED: "登录失败",
+    Action.LOCKED: "账号锁定",
+    Action.LOGOUT: "退出",
+    Action.WARNING_LIST: "查看列表",
+    Action.WARNING_VIEW: "查看预警",
+    Action.WARNING_REVEAL: "查看完整信息",
+    Action.WARNING_EXPORT: "导出",
+    Action.AUDIT_SEARCH: "查询审计",
+    Action.CHANGE: "变更",
+    Action.DENIED: "拒绝访问",
+    Action.USER_CREATED: "创建用户",
+    Action.TOKEN_CREATED: "创建令牌",
+    Action.RETENTION_PURGE: "到期清理",
+    Action.LEGAL_HOLD: "设置法律保全",
+    Action.LEGAL_HOLD_RELEASED: "解除法律保全",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One row of the append-only audit log."""
+
+    at: datetime
+    actor: str
+    role: str
+    unit_id: str | None
+    action: str
+    object_type: str | None = None
+    object_id: str | None = None
+    object_unit_id: str | None = None
+    fields: tuple[str, ...] = field(default_factory=tuple)
+    purpose: str | None = None
+    address: str | None = None
+    outcome: str = "ok"
