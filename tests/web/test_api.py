@@ -8,11 +8,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from fanzha.settings import Settings
+from fanzha.store.db import make_engine
 from fanzha.store.tables import WarningRow
 from fanzha.web.app import create_app
 from fanzha.web.present import evidence_items, format_yuan, mask_evidence
 
+from .auth_helpers import CITY_UNIT, add_user, ensure_unit, login, fast_settings
 from .seed_data import (
     FRAUD_PHONE,
     MASKED_FRAUD_PHONE,
@@ -45,8 +46,13 @@ def test_health_on_an_empty_store(empty_client: TestClient) -> None:
 
 
 def test_app_builds_and_migrates_its_own_engine_from_settings(tmp_path: Path) -> None:
-    settings = Settings(DATABASE_URL=f"sqlite:///{tmp_path / 'own.db'}")
-    with TestClient(create_app(settings)) as c:
+    url = f"sqlite:///{tmp_path / 'own.db'}"
+    with TestClient(create_app(fast_settings(DATABASE_URL=url))) as c:
+        assert c.get("/api/health").status_code == 401  # migrated, and nobody is signed in
+        own = make_engine(url)
+        ensure_unit(own, CITY_UNIT, "CITY", None)
+        login(c, *add_user(own, "city_admin", CITY_UNIT))
+        own.dispose()
         assert c.get("/api/health").json()["open_warnings"] == 0
     assert (tmp_path / "own.db").exists()
 

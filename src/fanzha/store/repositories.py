@@ -142,6 +142,7 @@ class WarningRepository:
         unit_ids: Iterable[str] | None = None,
         limit: int = 200,
         offset: int = 0,
+        max_level: int | None = None,
     ) -> list[Warning]:
         """Warnings, most urgent first: level, then score, then newest."""
         stmt = select(WarningRow)
@@ -149,13 +150,21 @@ class WarningRepository:
             stmt = stmt.where(WarningRow.status != WarningStatus.CLOSED.value)
         if unit_ids is not None:
             stmt = stmt.where(WarningRow.unit_id.in_(list(unit_ids)))
+        if max_level is not None:
+            stmt = stmt.where(WarningRow.level <= max_level)
         stmt = stmt.order_by(WarningRow.level.desc(), WarningRow.score.desc(), WarningRow.created_at.desc())
         return [warning_from_row(r) for r in self._session.scalars(stmt.limit(limit).offset(offset))]
 
-    def count_by_level(self, *, open_only: bool = True) -> dict[int, int]:
+    def count_by_level(
+        self, *, open_only: bool = True, unit_ids: Iterable[str] | None = None, max_level: int | None = None
+    ) -> dict[int, int]:
         stmt = select(WarningRow.level, func.count()).group_by(WarningRow.level)
         if open_only:
             stmt = stmt.where(WarningRow.status != WarningStatus.CLOSED.value)
+        if unit_ids is not None:
+            stmt = stmt.where(WarningRow.unit_id.in_(list(unit_ids)))
+        if max_level is not None:
+            stmt = stmt.where(WarningRow.level <= max_level)
         return {int(level): int(n) for level, n in self._session.execute(stmt)}
 
 

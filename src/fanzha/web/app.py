@@ -5,17 +5,21 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from fanzha.audit import logfilter
 from fanzha.settings import Settings
 from fanzha.store.db import make_engine, migrate, session_factory
-from fanzha.web import api, console
+from fanzha.web import api, audit_routes, console, login, privacy_routes
+from fanzha.web.deps import ForbiddenError, LoginRequiredError
+from fanzha.web.security import AuthMiddleware, auth_config, principal_of
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -56,7 +60,13 @@ def create_app(
     app.state.engine = db_engine
     app.state.session_factory = session_factory(db_engine)
     app.state.templates = console.make_templates()
+    app.state.auth = auth_config(settings)
+    logfilter.install()
 
+    app.add_middleware(AuthMiddleware)
+    app.include_router(login.router)
+    app.include_router(privacy_routes.router)  # before api/console: /warnings/export is not an id
+    app.include_router(audit_routes.router)
     app.include_router(api.router)
     app.include_router(console.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -68,4 +78,34 @@ def create_app(
             return console.render_not_found(request, "您访问的页面不存在。")
         return await http_exception_handler(request, exc)
 
+    app.add_exception_handler(LoginRequiredError, _login_required)
+    app.add_exception_handler(ForbiddenError, _forbidden)
     return app
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api")
+
+
+async def _login_required(request: Request, _exc: Exception) -> Response:
+    """401 with a Bearer challenge for the API; the console goes to the login page."""
+    if _is_api(request):
+        return JSONResponse(
+            {"detail": "authentication required"}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
+        )
+    target = "/login?next=" + quote(request.url.path)
+    if request.headers.get("hx-request"):  # an HTMX partial: make the whole page go to the login
+        return Response(status_code=401, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
+
+
+async def _forbidden(request: Request, _exc: Exception) -> Response:
+    if _is_api(request):
+        return JSONResponse({"detail": "forbidden for your role"}, status_code=403)
+    principal = principal_of(request)
+    return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
+        request,
+        "auth/forbidden.html",
+        {"role_label": principal.role_label if principal else ""},
+        status_code=403,
+    )

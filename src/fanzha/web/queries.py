@@ -119,9 +119,19 @@ def _summary_fields(warning: Warning, person_name: str | None, unit_name: str | 
     }
 
 
-def list_warnings(session: Session, *, open_only: bool, limit: int, offset: int) -> list[WarningSummary]:
-    """Warnings, most urgent first, masked and with unit names resolved."""
-    warnings = WarningRepository(session).list(open_only=open_only, limit=limit, offset=offset)
+def list_warnings(
+    session: Session,
+    *,
+    open_only: bool,
+    limit: int,
+    offset: int,
+    unit_ids: frozenset[str] | None = None,
+    max_level: int | None = None,
+) -> list[WarningSummary]:
+    """Warnings, most urgent first, masked and with unit names resolved; `unit_ids` None means all."""
+    warnings = WarningRepository(session).list(
+        open_only=open_only, limit=limit, offset=offset, unit_ids=unit_ids, max_level=max_level
+    )
     people = _person_names(session, (w.person_id for w in warnings))
     units = _unit_names(session, (w.unit_id for w in warnings))
     return [WarningSummary.model_validate(_summary(w, people, units)) for w in warnings]
@@ -173,8 +183,12 @@ def health(session: Session) -> Health:
     )
 
 
-def overview(session: Session) -> Overview:
-    by_level = WarningRepository(session).count_by_level(open_only=True)
+def overview(
+    session: Session, *, unit_ids: frozenset[str] | None = None, max_level: int | None = None
+) -> Overview:
+    by_level = WarningRepository(session).count_by_level(
+        open_only=True, unit_ids=unit_ids, max_level=max_level
+    )
     levels = [
         LevelCount(level=int(lvl), level_name=lvl.name, label=lvl.label, count=by_level.get(int(lvl), 0))
         for lvl in sorted(RiskLevel, reverse=True)
