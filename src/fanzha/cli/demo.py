@@ -10,6 +10,7 @@ import typer
 from sqlalchemy import Engine
 
 from fanzha.cli.common import console, ingest_path, open_store, print_summary
+from fanzha.cli.users import create_demo_accounts
 from fanzha.settings import Settings
 from fanzha.store.db import UnitOfWork, session_factory
 from fanzha.store.directory import replace_reference_data
@@ -59,6 +60,7 @@ def demo(
         f"ground truth: {len(world.episodes)} victims targeted, {victims_paid} paid; truth in {truth}"
     )
     console.print(f"store: {settings.database_url}")
+    create_demo_accounts(engine, settings)
     if serve:
         serve_console(settings, engine)
 

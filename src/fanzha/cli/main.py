@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from fanzha.cli import data, demo, warnings
+from fanzha.audit import logfilter
+from fanzha.cli import data, demo, retention, users, warnings
 from fanzha.cli.common import ingest_path, open_store, print_summary
 from fanzha.settings import Settings
 from fanzha.stream.runner import Runner
@@ -24,6 +25,9 @@ app.add_typer(data.db, name="db")
 app.add_typer(data.reference, name="reference")
 app.add_typer(data.sim, name="sim")
 app.command("demo")(demo.demo)
+app.add_typer(users.users, name="users")
+app.add_typer(users.tokens, name="tokens")
+app.add_typer(retention.app, name="retention")
 
 
 @app.command()
@@ -58,4 +62,5 @@ def serve(
 
 
 def main() -> None:
+    logfilter.install()
     app()
