@@ -136,19 +136,23 @@ def test_cli_creates_the_first_admin_users_and_tokens_with_secrets_shown_once(tm
     admin = runner.invoke(app, ["users", "create-admin", "--username", "chief"], env=env)
     assert admin.exit_code == 0, admin.output
     password = re.search(r"password: (\S+)", admin.output)
-    assert password and len(password.group(1)) >= 16
+    assert password
+    assert len(password.group(1)) >= 16
     officer = runner.invoke(app, ["users", "add", "li", "--role", "station_officer", "--unit", "S1"], env=env)
     assert officer.exit_code == 0, officer.output
     bad = runner.invoke(app, ["users", "add", "x", "--role", "emperor", "--unit", "S1"], env=env)
-    assert bad.exit_code == 2 and "unknown role" in bad.output
+    assert bad.exit_code == 2
+    assert "unknown role" in bad.output
     token = runner.invoke(
         app, ["tokens", "create", "bank-1", "--role", "bank_liaison", "--unit", "C0"], env=env
     )
-    assert token.exit_code == 0 and re.search(r"token: fzt_\S{40,}", token.output)
+    assert token.exit_code == 0
+    assert re.search(r"token: fzt_\S{40,}", token.output)
     with session_factory(engine)() as s:
         users = {u.username: u for u in s.scalars(select(UserRow))}
         actions = s.scalars(select(AuditRow.action)).all()
-    assert users["chief"].role == "city_admin" and users["chief"].unit_id == "C0"
+    assert users["chief"].role == "city_admin"
+    assert users["chief"].unit_id == "C0"
     assert password.group(1) not in users["chief"].password_hash
     assert sorted(actions) == ["token.created", "user.created", "user.created"]
     engine.dispose()
@@ -183,5 +187,6 @@ def test_retention_cli_dry_run_changes_nothing(tmp_path: Path) -> None:
     cfg = tmp_path / "ret.yaml"
     cfg.write_text("login_attempts: 30\n", encoding="utf-8")  # below the CSL floor of 6 months
     refused = runner.invoke(app, ["retention", "purge", "--config", str(cfg)], env=env)
-    assert refused.exit_code == 2 and "may not be below 180" in refused.output
+    assert refused.exit_code == 2
+    assert "may not be below 180" in refused.output
     engine.dispose()

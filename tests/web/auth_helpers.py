@@ -92,6 +92,7 @@ def login(client: TestClient, username: str, password: str) -> str:
     status = post_login(client, username, password)
     assert status == 303, f"login failed with {status}"
     match = PAGE_TOKEN.search(client.get("/no-such-page").text)
-    assert match and match.group(1), "no CSRF token on the page after login"
+    assert match, "no CSRF token on the page after login"
+    assert match.group(1), "empty CSRF token after login"
     client.headers["X-CSRF-Token"] = match.group(1)
     return match.group(1)

@@ -19,7 +19,7 @@ from fanzha.auth.model import Role
 from fanzha.store.db import make_engine, migrate
 from fanzha.web.app import create_app
 
-from .auth_helpers import CITY_NAME, CITY_UNIT, add_user, ensure_unit, login, fast_settings
+from .auth_helpers import CITY_NAME, CITY_UNIT, add_user, ensure_unit, fast_settings, login
 from .seed_data import Seeded, seed
 
 

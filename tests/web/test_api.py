@@ -13,7 +13,7 @@ from fanzha.store.tables import WarningRow
 from fanzha.web.app import create_app
 from fanzha.web.present import evidence_items, format_yuan, mask_evidence
 
-from .auth_helpers import CITY_UNIT, add_user, ensure_unit, login, fast_settings
+from .auth_helpers import CITY_UNIT, add_user, ensure_unit, fast_settings, login
 from .seed_data import (
     FRAUD_PHONE,
     MASKED_FRAUD_PHONE,

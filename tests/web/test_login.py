@@ -98,7 +98,8 @@ def test_brute_force_locks_the_account_even_for_the_right_password(app: FastAPI,
         locked_until = s.scalars(select(UserRow.locked_until).where(UserRow.username == user)).one()
         actions = s.scalars(select(AuditRow.action).where(AuditRow.object_id == user)).all()
     assert locked_until is not None
-    assert actions.count("auth.login_failed") == 5 and "auth.locked" in actions
+    assert actions.count("auth.login_failed") == 5
+    assert "auth.locked" in actions
     # When the lock has run out the right password works again.
     with UnitOfWork(session_factory(engine)) as uow:
         uow.session.execute(
@@ -137,8 +138,11 @@ def test_only_a_hash_of_the_session_token_is_stored(app: FastAPI, engine: Engine
     with session_factory(engine)() as s:
         stored = s.scalars(select(SessionRow.token_hash)).all()
         pw_hash = s.scalars(select(UserRow.password_hash).where(UserRow.username == user)).one()
-    assert cookie and cookie not in stored and len(stored) == 1
-    assert pw_hash.startswith("$argon2id$") and password not in pw_hash
+    assert cookie
+    assert cookie not in stored
+    assert len(stored) == 1
+    assert pw_hash.startswith("$argon2id$")
+    assert password not in pw_hash
 
 
 def test_next_parameter_cannot_redirect_off_site(app: FastAPI, engine: Engine) -> None:
