@@ -146,6 +146,13 @@ EXPORT_COLUMNS = (
 )
 
 
+def _cell(value: object) -> object:
+    """Neutralise text a spreadsheet would run as a formula (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def export_csv(warnings: Sequence[WarningSummary]) -> str:
     """The list as CSV (UTF-8 with BOM so spreadsheet programs read the Chinese), masked like the list."""
     buffer = io.StringIO()
@@ -154,7 +161,8 @@ def export_csv(warnings: Sequence[WarningSummary]) -> str:
     writer.writerow([label for _, label in EXPORT_COLUMNS])
     for w in warnings:
         writer.writerow(
-            [
+            _cell(v)
+            for v in [
                 w.warning_id,
                 w.level_label,
                 w.score,
