@@ -153,7 +153,9 @@ class SimulatedBank:
     def __init__(self, port: int = 0, state: BankState | None = None) -> None:
         self.state = state or BankState()
         self._server = _BankServer(self.state, port)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="sim-bank", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="sim-bank", daemon=True
+        )
 
     @property
     def url(self) -> str:
