@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fanzha.settings import Settings
 from fanzha.store.db import make_engine, migrate, session_factory
-from fanzha.web import api, console
+from fanzha.web import api, console, funds_api, funds_console
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -59,6 +59,8 @@ def create_app(
 
     app.include_router(api.router)
     app.include_router(console.router)
+    app.include_router(funds_api.router)
+    app.include_router(funds_console.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.exception_handler(StarletteHTTPException)

@@ -1,0 +1,100 @@
+"""Funds API and console: the traced tree, masked; unit scope; statistics."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from fanzha.store.db import UnitOfWork, session_factory
+from fanzha.store.tables import AccountRow, PersonRow
+from fanzha.store.tables_funds import TransferRow
+from fanzha.web.deps import Principal, current_principal
+
+T0 = datetime(2025, 3, 1, 2, 5, tzinfo=UTC)
+VICTIM = "6222333344445555"
+L1 = "6200111122223333"
+L2A = "6200444455556666"
+L2B = "6200777788889999"
+RAW = (VICTIM, L1, L2A, L2B)
+
+
+@pytest.fixture
+def chain(engine: Engine) -> None:
+    rows = [
+        ("fv1", VICTIM, L1, 0, 1_000_000),
+        ("fm1", L1, L2A, 10, 700_000),
+        ("fm2", L1, L2B, 12, 200_000),
+        ("fm0", L1, L2B, -30, 50_000),  # before the victim's money: not followed
+    ]
+    with UnitOfWork(session_factory(engine)) as uow:
+        uow.session.add(PersonRow(person_id="PV", name="赵六", groups=[], unit_id="U1"))
+        uow.session.add(AccountRow(account=VICTIM, person_id="PV"))
+        for event_id, payer, payee, minutes, fen in rows:
+            at = T0 + timedelta(minutes=minutes)
+            uow.session.add(TransferRow(event_id=event_id, payer=payer, payee=payee, at=at, amount_fen=fen))
+        uow.commit()
+
+
+def _no_raw(text: str) -> None:
+    for value in RAW:
+        assert value not in text
+
+
+def test_trace_api_returns_the_masked_tree(client: TestClient, chain: None) -> None:
+    response = client.get("/api/funds/trace/fv1")
+    assert response.status_code == 200
+    body = response.json()
+    _no_raw(response.text)
+    assert body["traced_fen"] == 1_000_000
+    assert body["depth"] == 2
+    levels = sorted((n["level"], n["account"], n["amount_fen"]) for n in body["nodes"])
+    assert levels == [
+        (1, "6200****3333", 1_000_000),
+        (2, "6200****6666", 700_000),
+        (2, "6200****9999", 200_000),
+    ]
+    assert body["accounts"][0] == {
+        "account": "6200****6666",
+        "level": 2,
+        "received_fen": 700_000,
+        "at_risk_fen": 700_000,
+        "first_at": "2025-03-01T02:15:00Z",
+    }
+    assert body["tree"][0]["name"] == "L1 6200****3333"
+    assert len(body["tree"][0]["children"]) == 2
+
+
+def test_trace_depth_and_unknown_transfer(client: TestClient, chain: None) -> None:
+    cut = client.get("/api/funds/trace/fv1", params={"depth": 1}).json()
+    assert cut["depth"] == 1
+    assert cut["truncated"] is True
+    assert client.get("/api/funds/trace/nope").status_code == 404
+
+
+def test_other_units_get_404(client: TestClient, chain: None) -> None:
+    other = Principal(user_id="u", role="station_officer", unit_id="U9", unit_scope=frozenset({"U9"}))
+    client.app.dependency_overrides[current_principal] = lambda: other  # type: ignore[attr-defined]
+    try:
+        assert client.get("/api/funds/trace/fv1").status_code == 404
+        assert client.get("/funds/trace/fv1").status_code == 404
+    finally:
+        client.app.dependency_overrides.clear()  # type: ignore[attr-defined]
+
+
+def test_console_draws_the_tree(client: TestClient, chain: None) -> None:
+    page = client.get("/funds/trace/fv1")
+    assert page.status_code == 200
+    _no_raw(page.text)
+    assert "资金流向" in page.text
+    assert "/static/vendor/echarts.min.js" in page.text
+    assert "6200****6666" in page.text
+    assert client.get("/static/vendor/echarts.min.js").status_code == 200
+    assert client.get("/funds/trace/nope").status_code == 404
+
+
+def test_stats_and_stops_feeds_start_empty(client: TestClient) -> None:
+    assert client.get("/api/funds/stats").json() == []
+    assert client.get("/api/funds/stops").json() == []
