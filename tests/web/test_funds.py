@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -91,6 +92,9 @@ def test_console_draws_the_tree(client: TestClient, chain: None) -> None:
     assert "资金流向" in page.text
     assert "/static/vendor/echarts.min.js" in page.text
     assert "6200****6666" in page.text
+    data = page.text.split('<script id="tree-data" type="application/json">', 1)[1].split("</script>", 1)[0]
+    tree = json.loads(data)  # raw JSON in the page (HTML escaping here would break the chart)
+    assert tree[0]["name"] == "L1 6200****3333"
     assert client.get("/static/vendor/echarts.min.js").status_code == 200
     assert client.get("/funds/trace/nope").status_code == 404
 

@@ -6,6 +6,7 @@ import json
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 
 from fanzha.funds.model import AllocationRule
 from fanzha.funds.trace import TraceSettings
@@ -14,6 +15,12 @@ from fanzha.web.deps import CurrentPrincipal, DbSession
 from fanzha.web.funds_api import trace_out, visible_trace
 
 router = APIRouter(include_in_schema=False)
+
+
+def script_json(value: object) -> Markup:
+    """JSON safe to place inside a <script> element: no `<`, `>` or `&` that could close or confuse it."""
+    text = json.dumps(value, ensure_ascii=False)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 @router.get("/funds/trace/{event_id}", response_class=HTMLResponse)
@@ -32,7 +39,7 @@ def trace_page(
     if tr is None:
         return render_not_found(request, "未找到该笔转账，或您无权查看。")
     out = trace_out(tr)
-    context = {"t": out, "event_id": event_id, "tree_json": json.dumps(out.tree, ensure_ascii=False)}
+    context = {"t": out, "event_id": event_id, "tree_json": script_json(out.tree)}
     templates = request.app.state.templates
     response: HTMLResponse = templates.TemplateResponse(request, "funds/trace.html", context)
     return response
