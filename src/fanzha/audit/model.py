@@ -17,6 +17,7 @@ class Action(StrEnum):
     WARNING_REVEAL = "warning.reveal"
     WARNING_EXPORT = "warning.export"
     AUDIT_SEARCH = "audit.search"
+    FUNDS_VIEW = "funds.view"
     CHANGE = "change"  # any state-changing request (method and path as the object)
     DENIED = "denied"  # a request refused for lack of permission or scope
     USER_CREATED = "user.created"
@@ -36,6 +37,7 @@ ACTION_LABELS: dict[str, str] = {
     Action.WARNING_REVEAL: "查看完整信息",
     Action.WARNING_EXPORT: "导出",
     Action.AUDIT_SEARCH: "查询审计",
+    Action.FUNDS_VIEW: "查看资金流向",
     Action.CHANGE: "变更",
     Action.DENIED: "拒绝访问",
     Action.USER_CREATED: "创建用户",

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from fanzha.audit import logfilter
-from fanzha.cli import data, demo, retention, users, warnings
+from fanzha.cli import data, demo, funds, retention, users, warnings
 from fanzha.cli.common import ingest_path, open_store, print_summary
 from fanzha.settings import Settings
 from fanzha.stream.runner import Runner
@@ -28,6 +28,9 @@ app.command("demo")(demo.demo)
 app.add_typer(users.users, name="users")
 app.add_typer(users.tokens, name="tokens")
 app.add_typer(retention.app, name="retention")
+app.add_typer(funds.app, name="funds")
+app.add_typer(funds.bench, name="bench")
+app.command("bank-sim")(funds.bank_sim)
 
 
 @app.command()

@@ -10,11 +10,12 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from fanzha.event.model import Event
+from fanzha.event.model import Event, Transfer
 from fanzha.event.parse import Rejection
 from fanzha.risk.model import Assessment
 from fanzha.store.codec import reason_to_json, warning_from_row, warning_values
 from fanzha.store.tables import AssessmentRow, DeadLetterRow, EventRow, WarningRow
+from fanzha.store.tables_funds import TransferRow, transfer_values
 from fanzha.warning.model import Warning, WarningStatus
 
 
@@ -24,6 +25,7 @@ class EventRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
         self._pending: list[dict[str, Any]] = []
+        self._transfers: list[dict[str, Any]] = []  # the funds trace index (store/tables_funds.py)
 
     def add(self, event: Event, *, subject_key: str) -> None:
         self._pending.append(
@@ -36,14 +38,20 @@ class EventRepository:
                 "ingested_at": datetime.now(UTC),
             }
         )
+        if isinstance(event, Transfer):
+            self._transfers.append(transfer_values(event))
 
     def flush(self) -> None:
         if self._pending:
             self._session.execute(insert(EventRow), self._pending)
             self._pending = []
+        if self._transfers:
+            self._session.execute(insert(TransferRow), self._transfers)
+            self._transfers = []
 
     def discard(self) -> None:
         self._pending = []
+        self._transfers = []
 
     def existing_ids(self, event_ids: Sequence[str]) -> set[str]:
         """Which of `event_ids` are already stored (for idempotent re-ingest)."""

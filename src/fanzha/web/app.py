@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from fanzha.audit import logfilter
 from fanzha.settings import Settings
 from fanzha.store.db import make_engine, migrate, session_factory
-from fanzha.web import api, audit_routes, console, login, privacy_routes
+from fanzha.web import api, audit_routes, console, funds_api, funds_console, login, privacy_routes
 from fanzha.web.deps import ForbiddenError, LoginRequiredError
 from fanzha.web.security import AuthMiddleware, auth_config, principal_of
 
@@ -69,6 +69,8 @@ def create_app(
     app.include_router(audit_routes.router)
     app.include_router(api.router)
     app.include_router(console.router)
+    app.include_router(funds_api.router)
+    app.include_router(funds_console.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.exception_handler(StarletteHTTPException)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine
 
+import fanzha.store.tables_funds  # noqa: F401  (registers the funds tables on the metadata)
 from fanzha.settings import Settings
 from fanzha.store.tables import Base
 
