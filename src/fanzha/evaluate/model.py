@@ -6,6 +6,7 @@ hand-built cases without running anything.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -103,3 +104,15 @@ class Truth:
     def first_signal(self, episode: Episode) -> datetime:
         """When the platform could first have seen this episode (its earliest event; else its start)."""
         return self.first_signal_at.get(episode.episode_id, episode.started_at)
+
+
+def draw(seed: str, *keys: object) -> float:
+    """A uniform number in [0, 1) fixed by `seed` and `keys`.
+
+    Runs draw by what happens (this person's n-th call, this episode's n-th contact) rather than from
+    one sequence, so the platform and the baselines meet the same luck: common random numbers, which
+    keep the comparison from drowning in noise.
+    """
+    text = "\x1f".join([seed, *(str(k) for k in keys)])
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2**64

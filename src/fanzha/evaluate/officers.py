@@ -8,14 +8,13 @@ that act through the warning workflow's service (assign, sign, contact, outcome)
 from __future__ import annotations
 
 import heapq
-import random
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from fanzha.evaluate.model import Channel, Outcome
+from fanzha.evaluate.model import Channel, Outcome, draw
 from fanzha.event.codes import RiskLevel
 
 CRITICAL, HIGH, MEDIUM, LOW = RiskLevel.CRITICAL, RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.LOW
@@ -146,9 +145,10 @@ class _Unit:
 class Officers:
     """The officers of every unit, as a small discrete-event simulation in event time."""
 
-    def __init__(self, config: OfficerConfig, rng: random.Random) -> None:
+    def __init__(self, config: OfficerConfig, seed: str) -> None:
         self.config = config
-        self._rng = rng
+        self._seed = seed
+        self._tries: Counter[tuple[str, Channel]] = Counter()
         self._units: dict[str, _Unit] = {}
         self._cases: dict[int, _Case] = {}
         self._in_flight: list[tuple[datetime, int, Attempt]] = []
@@ -248,7 +248,10 @@ class Officers:
         else:
             unit.free_at[unit.free_at.index(min(unit.free_at))] = at + free
         case = self._cases[task.warning_id]
-        reached = self._rng.random() < self.config.p_reach.get(task.channel, 0.0)
+        who = case.notice.person_id or f"warning:{case.notice.warning_id}"
+        self._tries[who, task.channel] += 1
+        luck = draw(self._seed, "reach", who, task.channel, self._tries[who, task.channel])
+        reached = luck < self.config.p_reach.get(task.channel, 0.0)
         landing = at + self.config.reach_after.get(task.channel, timedelta(0))
         notice = case.notice
         attempt = Attempt(

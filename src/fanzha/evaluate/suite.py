@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -71,12 +70,12 @@ def run_one(
     options: SuiteOptions,
     progress: Callable[[int], None] | None = None,
 ) -> RunRecord:
-    """One closed-loop run; officers and victims draw from their own seeded generators."""
+    """One closed-loop run; officers' and victims' luck is keyed by the seed (the same in every run)."""
     loop = Loop(
         prepared,
         select_detectors(detector_names),
-        responder=Officers(options.officers, random.Random(f"{options.seed}-officers")),
-        victims=Victims(prepared.truth.episodes, options.victims, random.Random(f"{options.seed}-victims")),
+        responder=Officers(options.officers, f"{options.seed}-officers"),
+        victims=Victims(prepared.truth.episodes, options.victims, f"{options.seed}-victims"),
         policy=options.policy,
     )
     return loop.run(name, progress)

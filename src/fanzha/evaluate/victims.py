@@ -8,13 +8,13 @@ from the stream, and their amount counts as prevented).
 
 from __future__ import annotations
 
-import random
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from fanzha.evaluate.metrics import episode_end
-from fanzha.evaluate.model import Channel, Outcome
+from fanzha.evaluate.model import Channel, Outcome, draw
 from fanzha.sim.truth import Episode, Payment
 
 
@@ -53,9 +53,10 @@ def p_stop(config: VictimConfig, channel: Channel, until_next: timedelta, alread
 class Victims:
     """The people of the truth's episodes, answering officers; remembers which payments were withheld."""
 
-    def __init__(self, episodes: Iterable[Episode], config: VictimConfig, rng: random.Random) -> None:
+    def __init__(self, episodes: Iterable[Episode], config: VictimConfig, seed: str) -> None:
         self.config = config
-        self._rng = rng
+        self._seed = seed
+        self._talks: Counter[str] = Counter()
         self._episodes: dict[str, list[Episode]] = {}
         for episode in episodes:
             self._episodes.setdefault(episode.person_id, []).append(episode)
@@ -78,7 +79,9 @@ class Victims:
             return Outcome.DEFRAUDED
         left, episode = min(upcoming, key=lambda item: item[0][0].at)
         paid = any(p.at < at and p.event_id not in self.withheld for p in episode.payments)
-        if self._rng.random() >= p_stop(self.config, channel, left[0].at - at, paid):
+        self._talks[episode.episode_id] += 1
+        luck = draw(self._seed, "stop", episode.episode_id, self._talks[episode.episode_id])
+        if luck >= p_stop(self.config, channel, left[0].at - at, paid):
             return Outcome.REFUSED
         self.withheld.update(p.event_id for p in left)
         return Outcome.SUCCESS_PARTIAL if paid else Outcome.SUCCESS_NO_LOSS
