@@ -234,7 +234,7 @@ class Loop:
             return Outcome.UNREACHABLE
         if self.victims is None:
             return Outcome.REFUSED
-        return self.victims.respond(attempt.person_id, attempt.channel, attempt.at)
+        return self.victims.respond(attempt.person_id, attempt.channel, attempt.at, self.uow.stored)
 
 
 def _record(warning: Warning) -> WarningRecord:

@@ -209,7 +209,9 @@ def figures(
             bool(own),
             any(victim.started_at <= w.opened_at <= episode_end(victim) for w in own),
             warned_before_loss(victim, own),
-            any(victim.started_at <= c.at <= first_payment for c in reached),
+            # A contact at the very moment of the first payment came first only if it withheld it.
+            any(victim.started_at <= c.at < first_payment for c in reached)
+            or victim.payments[0].event_id in run.withheld,
             any(p.event_id in run.withheld for p in victim.payments),
         )
         counts = [n + int(flag) for n, flag in zip(counts, flags, strict=True)]

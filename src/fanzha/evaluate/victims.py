@@ -9,7 +9,7 @@ from the stream, and their amount counts as prevented).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -62,8 +62,14 @@ class Victims:
             self._episodes.setdefault(episode.person_id, []).append(episode)
         self.withheld: set[str] = set()
 
-    def respond(self, person_id: str | None, channel: Channel, at: datetime) -> Outcome:
-        """What a person reached at `at` through `channel` does; stopping withholds their next payments."""
+    def respond(
+        self, person_id: str | None, channel: Channel, at: datetime, delivered: Container[str] = frozenset()
+    ) -> Outcome:
+        """What a person reached at `at` through `channel` does; stopping withholds their next payments.
+
+        `delivered` names the events the stream has already delivered: a payment among them is made,
+        even when it happened at the very moment of the contact.
+        """
         running = [
             e
             for e in self._episodes.get(person_id or "", ())
@@ -73,12 +79,15 @@ class Victims:
             return Outcome.NOT_FRAUD
         if not any(e.payments for e in running):
             return Outcome.SUCCESS_NO_LOSS  # hooked but not yet paying; nothing to withhold
-        upcoming = [(self._remaining(e, at), e) for e in running]
+        upcoming = [(self._remaining(e, at, delivered), e) for e in running]
         upcoming = [(left, e) for left, e in upcoming if left]
         if not upcoming:
             return Outcome.DEFRAUDED
         left, episode = min(upcoming, key=lambda item: item[0][0].at)
-        paid = any(p.at < at and p.event_id not in self.withheld for p in episode.payments)
+        paid = any(
+            (p.at < at or p.event_id in delivered) and p.event_id not in self.withheld
+            for p in episode.payments
+        )
         self._talks[episode.episode_id] += 1
         luck = draw(self._seed, "stop", episode.episode_id, self._talks[episode.episode_id])
         if luck >= p_stop(self.config, channel, left[0].at - at, paid):
@@ -86,7 +95,11 @@ class Victims:
         self.withheld.update(p.event_id for p in left)
         return Outcome.SUCCESS_PARTIAL if paid else Outcome.SUCCESS_NO_LOSS
 
-    def _remaining(self, episode: Episode, at: datetime) -> list[Payment]:
-        # A contact at the very time of a payment comes first: the loop runs contacts due at <= T
-        # before it delivers the event at T.
-        return [p for p in episode.payments if p.at >= at and p.event_id not in self.withheld]
+    def _remaining(self, episode: Episode, at: datetime, delivered: Container[str]) -> list[Payment]:
+        # A contact at the very time of a payment not yet delivered comes first: the loop runs
+        # contacts due at <= T before it delivers the event at T.
+        return [
+            p
+            for p in episode.payments
+            if p.at >= at and p.event_id not in self.withheld and p.event_id not in delivered
+        ]
