@@ -59,10 +59,14 @@ def _curve(ax: Axes, result: SuiteResult) -> None:
     xs = [100 * (p.share_warned_before_loss or 0.0) for p in points]
     ys = [100 * (p.precision or 0.0) for p in points]
     ax.plot(xs, ys, "o-", color=COLOURS["platform"], label="platform, by warn-score threshold")
-    labels: dict[tuple[float, float], list[int]] = {}
+    # Neighbouring thresholds whose points nearly coincide share one label ("55-70").
+    groups: list[tuple[float, float, list[int]]] = []
     for p, x, y in zip(points, xs, ys, strict=True):
-        labels.setdefault((x, y), []).append(p.threshold)
-    for (x, y), thresholds in labels.items():
+        if groups and abs(groups[-1][0] - x) < 3 and abs(groups[-1][1] - y) < 3:
+            groups[-1][2].append(p.threshold)
+        else:
+            groups.append((x, y, [p.threshold]))
+    for x, y, thresholds in groups:
         text = str(thresholds[0]) if len(thresholds) == 1 else f"{thresholds[0]}-{thresholds[-1]}"
         ax.annotate(text, (x, y), textcoords="offset points", xytext=(4, 4), fontsize=7)
     for name, marker in (("blacklist_only", "s"), ("upstream_only", "^")):
