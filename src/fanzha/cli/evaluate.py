@@ -34,37 +34,18 @@ def evaluate(
     officers: Annotated[int | None, typer.Option(min=0, help="officers on duty per unit (default 2)")] = None,
 ) -> None:
     """Run the simulated stream through the platform and two baselines; report who was warned in time."""
-    from fanzha.evaluate.loop import prepare
-    from fanzha.evaluate.suite import run_suite
-    from fanzha.sim.world import generate
-
     options = SuiteOptions(seed=seed)
     if officers is not None:
         options = replace(options, officers=replace(options.officers, officers_per_unit=officers))
     started = time.perf_counter()
-    with console.status("生成模拟城市 (generating the simulated city)…"):
-        world = generate(population, days, seed)
-    console.print(
-        f"模拟城市: {population:,} residents, {days} days, {len(world.events):,} events, "
-        f"{len(world.episodes)} fraud episodes (seed {seed})"
-    )
-    with progress_bar() as progress:
-        parse_task = progress.add_task("解析事件 parse", total=len(world.events))
-        prepared = prepare(world, lambda n: progress.advance(parse_task, n))
-        progress.update(parse_task, completed=len(world.events))
-
-        def tracker(name: str) -> Callable[[int], None]:
-            task = progress.add_task(f"闭环运行 {name}", total=len(prepared.events))
-            return lambda n: progress.advance(task, n)
-
-        result = run_suite(prepared, options, tracker)
+    result = _run(population, days, options)
     print_result(result)
-    elapsed = time.perf_counter() - started
     runs_events = sum(r.events for r in result.runs.values())
     runs_seconds = sum(r.seconds for r in result.runs.values())
     console.print(
         f"吞吐 throughput: {runs_events / runs_seconds:,.0f} events/s through the pipeline "
-        f"({len(result.runs)} runs of {len(prepared.events):,} events); total {elapsed:.1f} s"
+        f"({len(result.runs)} runs of {result.parameters['events']:,} events); "
+        f"total {time.perf_counter() - started:.1f} s"
     )
     if json_out is not None:
         data = result.to_json() | {"parameters": result.parameters | {"population": population, "days": days}}
@@ -76,6 +57,29 @@ def evaluate(
 
         title = f"fanzha evaluation: population {population:,}, {days} days, seed {seed}"
         console.print(f"chart: {write_chart(result, chart, title)}")
+
+
+def _run(population: int, days: int, options: SuiteOptions) -> SuiteResult:
+    """Generate the city, parse its events once, and run the suite with progress bars."""
+    from fanzha.evaluate.loop import prepare
+    from fanzha.evaluate.suite import run_suite
+    from fanzha.sim.world import generate
+
+    with console.status("生成模拟城市 (generating the simulated city)…"):
+        world = generate(population, days, options.seed)
+    console.print(
+        f"模拟城市: {population:,} residents, {days} days, {len(world.events):,} events, "
+        f"{len(world.episodes)} fraud episodes (seed {options.seed})"
+    )
+    with progress_bar() as progress:
+        parse_task = progress.add_task("解析事件 parse", total=len(world.events))
+        prepared = prepare(world, lambda n: progress.advance(parse_task, n))
+
+        def tracker(name: str) -> Callable[[int], None]:
+            task = progress.add_task(f"闭环运行 {name}", total=len(prepared.events))
+            return lambda n: progress.advance(task, n)
+
+        return run_suite(prepared, options, tracker)
 
 
 def print_result(result: SuiteResult) -> None:

@@ -61,6 +61,8 @@ def prepare(world: World, progress: Progress | None = None) -> Prepared:
             events.append(parsed)
         if progress and i % _TICK == 0:
             progress(_TICK)
+    if progress:
+        progress(len(world.events) % _TICK)
     owners = {f"phone:{p.phone}": p.person_id for p in world.phones}
     owners |= {f"account:{a.account}": a.person_id for a in world.accounts}
     units = {p.person_id: p.unit_id for p in world.persons if p.unit_id}
@@ -191,6 +193,8 @@ class Loop:
             if handled.warning_id is not None:
                 self._notify(handled.warning_id, at)
         seconds = time.perf_counter() - started
+        if progress:
+            progress(len(self.prepared.events) % _TICK)
         return RunRecord(
             name=name,
             warnings=tuple(_record(w) for w in self.uow.all_warnings.values()),

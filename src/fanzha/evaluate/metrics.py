@@ -204,16 +204,7 @@ def figures(
     for victim in victims:
         own = by_person.get(victim.person_id, [])
         reached = [c for c in contacts_of.get(victim.person_id, []) if c.reached]
-        first_payment = victim.payments[0].at
-        flags = (
-            bool(own),
-            any(victim.started_at <= w.opened_at <= episode_end(victim) for w in own),
-            warned_before_loss(victim, own),
-            # A contact at the very moment of the first payment came first only if it withheld it.
-            any(victim.started_at <= c.at < first_payment for c in reached)
-            or victim.payments[0].event_id in run.withheld,
-            any(p.event_id in run.withheld for p in victim.payments),
-        )
+        flags = _victim_flags(victim, own, reached, run.withheld)
         counts = [n + int(flag) for n, flag in zip(counts, flags, strict=True)]
         span = (victim.started_at, episode_end(victim) + settings.real_window)
         signal = truth.first_signal(victim)
@@ -286,6 +277,21 @@ def tradeoff(
             CurvePoint(threshold, len(opened), _ratio(real, len(opened)), _ratio(in_time, len(victims)))
         )
     return curve
+
+
+def _victim_flags(
+    victim: Episode, own: Sequence[Opening], reached: Sequence[ContactRecord], withheld: frozenset[str]
+) -> tuple[bool, bool, bool, bool, bool]:
+    """Warned at all, in the episode, before loss; reached before loss; stopped (something withheld)."""
+    first = victim.payments[0]
+    return (
+        bool(own),
+        any(victim.started_at <= w.opened_at <= episode_end(victim) for w in own),
+        warned_before_loss(victim, own),
+        # A contact at the very moment of the first payment came first only if it withheld it.
+        any(victim.started_at <= c.at < first.at for c in reached) or first.event_id in withheld,
+        any(p.event_id in withheld for p in victim.payments),
+    )
 
 
 def _count_contacts(contacts: Iterable[ContactRecord], warning_ids: set[int]) -> int:
