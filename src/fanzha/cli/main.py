@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from fanzha.audit import logfilter
-from fanzha.cli import data, demo, funds, retention, users, warnings
+from fanzha.cli import data, demo, evaluate, funds, retention, users, warnings
 from fanzha.cli.common import ingest_path, open_store, print_summary
 from fanzha.settings import Settings
 from fanzha.stream.runner import Runner
@@ -31,6 +31,7 @@ app.add_typer(retention.app, name="retention")
 app.add_typer(funds.app, name="funds")
 app.add_typer(funds.bench, name="bench")
 app.command("bank-sim")(funds.bank_sim)
+app.command("evaluate")(evaluate.evaluate)
 
 
 @app.command()

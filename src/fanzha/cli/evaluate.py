@@ -1,0 +1,167 @@
+"""`fanzha evaluate`: a simulated city through the platform and two baselines, officers closing the loop."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from fanzha.cli.common import console, progress_bar
+from fanzha.evaluate.metrics import Figures, Spread
+from fanzha.evaluate.suite import SuiteOptions, SuiteResult
+from fanzha.event.codes import FraudType
+
+RUN_TITLES = {
+    "platform": "本平台\nplatform",
+    "blacklist_only": "仅黑名单\nblacklist only",
+    "upstream_only": "仅上级推送\nupstream only",
+}
+RUN_SHORT = {"platform": "平台", "blacklist_only": "黑名单", "upstream_only": "上级"}
+
+
+def evaluate(
+    population: Annotated[int, typer.Option(min=10, help="residents of the simulated city")] = 20_000,
+    days: Annotated[int, typer.Option(min=1, max=60, help="days of activity")] = 7,
+    seed: Annotated[int, typer.Option(help="random seed of the city, the officers and the victims")] = 7,
+    json_out: Annotated[Path | None, typer.Option("--json", help="write every figure as JSON here")] = None,
+    chart: Annotated[Path | None, typer.Option(help="write a PNG chart here")] = None,
+    officers: Annotated[int | None, typer.Option(min=0, help="officers on duty per unit (default 2)")] = None,
+) -> None:
+    """Run the simulated stream through the platform and two baselines; report who was warned in time."""
+    options = SuiteOptions(seed=seed)
+    if officers is not None:
+        options = replace(options, officers=replace(options.officers, officers_per_unit=officers))
+    started = time.perf_counter()
+    result = _run(population, days, options)
+    print_result(result)
+    runs_events = sum(r.events for r in result.runs.values())
+    runs_seconds = sum(r.seconds for r in result.runs.values())
+    console.print(
+        f"吞吐 throughput: {runs_events / runs_seconds:,.0f} events/s through the pipeline "
+        f"({len(result.runs)} runs of {result.parameters['events']:,} events); "
+        f"total {time.perf_counter() - started:.1f} s"
+    )
+    if json_out is not None:
+        data = result.to_json() | {"parameters": result.parameters | {"population": population, "days": days}}
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        console.print(f"JSON: {json_out}")
+    if chart is not None:
+        from fanzha.evaluate.chart import write_chart
+
+        title = f"fanzha evaluation: population {population:,}, {days} days, seed {seed}"
+        console.print(f"chart: {write_chart(result, chart, title)}")
+
+
+def _run(population: int, days: int, options: SuiteOptions) -> SuiteResult:
+    """Generate the city, parse its events once, and run the suite with progress bars."""
+    from fanzha.evaluate.loop import prepare
+    from fanzha.evaluate.suite import run_suite
+    from fanzha.sim.world import generate
+
+    with console.status("生成模拟城市 (generating the simulated city)…"):
+        world = generate(population, days, options.seed)
+    console.print(
+        f"模拟城市: {population:,} residents, {days} days, {len(world.events):,} events, "
+        f"{len(world.episodes)} fraud episodes (seed {options.seed})"
+    )
+    with progress_bar() as progress:
+        parse_task = progress.add_task("解析事件 parse", total=len(world.events))
+        prepared = prepare(world, lambda n: progress.advance(parse_task, n))
+
+        def tracker(name: str) -> Callable[[int], None]:
+            task = progress.add_task(f"闭环运行 {name}", total=len(prepared.events))
+            return lambda n: progress.advance(task, n)
+
+        return run_suite(prepared, options, tracker)
+
+
+def print_result(result: SuiteResult) -> None:
+    """The comparison table, the per-type table and the trade-off curve."""
+    names = list(result.reports)
+    table = Table(title="闭环评估 closed-loop evaluation (same stream, same officers)")
+    table.add_column("指标 metric")
+    for name in names:
+        table.add_column(RUN_TITLES.get(name, name), justify="right")
+    rows: list[tuple[str, Callable[[Figures], str]]] = [
+        ("受害人 victims", lambda f: str(f.victims)),
+        ("首笔损失前预警 warned before 1st loss", lambda f: _part(f.warned_before_loss, f.victims)),
+        ("事中预警 warned in the episode", lambda f: _part(f.warned_in_episode, f.victims)),
+        ("曾被预警 warned at all", lambda f: _part(f.warned_at_all, f.victims)),
+        ("损失前联系到 reached before 1st loss", lambda f: _part(f.contacted_before_loss, f.victims)),
+        ("信号→预警 signal→warning min p50/p95", lambda f: _spread(f.signal_to_warning)),
+        ("信号→联系 signal→contact min p50/p95", lambda f: _spread(f.signal_to_contact)),
+        ("预警数(真实) warnings (real fraud)", lambda f: f"{f.warnings} ({f.real_warnings})"),
+        ("预警准确率 precision", lambda f: _pct(f.precision)),
+        ("联系尝试 contact attempts", lambda f: str(f.contacts)),
+        ("无平台损失 loss, no platform", lambda f: _yuan(f.loss_fen)),
+        ("挽回损失 loss prevented", lambda f: _yuan(f.prevented_fen)),
+        ("挽损比例 share prevented", lambda f: _pct(f.prevented_share)),
+    ]
+    for label, cell in rows:
+        table.add_row(label, *(cell(result.reports[n].overall) for n in names))
+    console.print(table)
+    console.print(_by_type(result, names))
+    console.print(_curve(result))
+
+
+def _by_type(result: SuiteResult, names: list[str]) -> Table:
+    short = " / ".join(RUN_SHORT.get(n, n) for n in names)
+    table = Table(title="分类型 per fraud type (victims by true type; precision by the warning's type)")
+    table.add_column("类型 type")
+    table.add_column("受害人 victims", justify="right")
+    table.add_column(f"损失前预警 warned before loss\n{short}", justify="right")
+    table.add_column(f"挽损 prevented\n{short}", justify="right")
+    table.add_column(f"准确率 precision\n{RUN_SHORT.get(names[0], names[0])}", justify="right")
+    types: set[FraudType] = set()
+    for rep in result.reports.values():
+        types |= set(rep.by_type)
+    for fraud_type in sorted(types, key=lambda t: t.value):
+        figs = [result.reports[n].by_type.get(fraud_type) for n in names]
+        first = next((f for f in figs if f is not None), None)
+        table.add_row(
+            fraud_type.label,
+            str(first.victims if first else 0),
+            " / ".join(str(f.warned_before_loss) if f else "—" for f in figs),
+            " / ".join(_pct(f.prevented_share, 0) if f else "—" for f in figs),
+            _pct(figs[0].precision) if figs[0] else "—",
+        )
+    return table
+
+
+def _curve(result: SuiteResult) -> Table:
+    table = Table(title="阈值权衡 trade-off over warn-score thresholds (platform)")
+    for column in ("阈值 threshold", "预警数 warnings", "准确率 precision", "损失前预警 warned before loss"):
+        table.add_column(column, justify="right")
+    for point in result.curve:
+        table.add_row(
+            str(point.threshold),
+            str(point.warnings),
+            _pct(point.precision),
+            _pct(point.share_warned_before_loss),
+        )
+    return table
+
+
+def _part(part: int, whole: int) -> str:
+    return f"{part} ({_pct(part / whole if whole else None, 0)})"
+
+
+def _pct(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{100 * value:.{digits}f}%"
+
+
+def _spread(value: Spread) -> str:
+    if value.median is None or value.p95 is None:
+        return "—"
+    return f"{value.median:,.0f} / {value.p95:,.0f}"
+
+
+def _yuan(fen: int) -> str:
+    return f"¥{fen // 100:,}.{fen % 100:02d}"

@@ -1,0 +1,253 @@
+"""The closed loop: the simulated stream, in event-time order, through the platform's own pipeline.
+
+Before the event at time T is delivered, every officer contact due at or before T happens; a victim
+who stops has the rest of their payments withheld from the stream. The platform path (parse,
+`pipeline.handle`, the detectors, scoring, dedup) is the real one; only the store is in memory,
+because the evaluation measures detection and dispatch, not the database.
+"""
+
+from __future__ import annotations
+
+import heapq
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+
+from fanzha.clock import ManualClock
+from fanzha.detection.context import DetectionContext, DetectorSettings, IndicatorLists
+from fanzha.detection.detectors.base import Detector
+from fanzha.detection.registry import DETECTORS
+from fanzha.detection.state import InMemoryState
+from fanzha.evaluate.model import ContactRecord, Outcome, RunRecord, ScorePoint, Truth, WarningRecord
+from fanzha.evaluate.officers import Attempt, Responder, WarningNotice
+from fanzha.evaluate.victims import Victims
+from fanzha.event.codes import UnitLevel
+from fanzha.event.model import Event
+from fanzha.event.parse import Rejection, parse_mapping
+from fanzha.pipeline import PipelineContext, handle
+from fanzha.risk.model import Assessment
+from fanzha.risk.policy import Policy, default_policy
+from fanzha.sim.world import World
+from fanzha.store.directory import InMemoryDirectory
+from fanzha.warning.model import Warning, WarningStatus
+
+Progress = Callable[[int], None]
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+_TICK = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A world made ready for runs: events parsed once, directory, lists and truth."""
+
+    events: tuple[Event, ...]
+    directory: InMemoryDirectory
+    lists: IndicatorLists
+    fallback_unit: str | None
+    truth: Truth
+    rejected: int
+
+
+def prepare(world: World, progress: Progress | None = None) -> Prepared:
+    """Parse the world's events (through the platform's edge) and index what the runs need."""
+    events: list[Event] = []
+    rejected = 0
+    for i, record in enumerate(world.events, start=1):
+        parsed = parse_mapping(record, f"event {i}")
+        if isinstance(parsed, Rejection):
+            rejected += 1
+        else:
+            events.append(parsed)
+        if progress and i % _TICK == 0:
+            progress(_TICK)
+    if progress:
+        progress(len(world.events) % _TICK)
+    owners = {f"phone:{p.phone}": p.person_id for p in world.phones}
+    owners |= {f"account:{a.account}": a.person_id for a in world.accounts}
+    units = {p.person_id: p.unit_id for p in world.persons if p.unit_id}
+    city = next((u.unit_id for u in world.units if u.level is UnitLevel.CITY), None)
+    return Prepared(
+        events=tuple(events),
+        directory=InMemoryDirectory(owners, units),
+        lists=IndicatorLists(world.indicators),
+        fallback_unit=city,
+        truth=Truth(tuple(world.episodes), first_signals(world, events)),
+        rejected=rejected,
+    )
+
+
+def first_signals(world: World, events: Sequence[Event]) -> dict[str, datetime]:
+    """Each episode's earliest event in the stream: the first moment the platform could know."""
+    episode_of = {eid: e.episode_id for e in world.episodes for eid in e.event_ids}
+    first: dict[str, datetime] = {}
+    for event in events:
+        episode_id = episode_of.get(event.event_id)
+        if episode_id is not None and episode_id not in first:
+            first[episode_id] = event.occurred_at  # events arrive in time order
+    return first
+
+
+def select_detectors(names: Sequence[str] | None) -> tuple[Detector, ...]:
+    """Registered detectors by name (all of them for None); an unknown name is an error."""
+    if names is None:
+        return tuple(DETECTORS.values())
+    unknown = [n for n in names if n not in DETECTORS]
+    if unknown:
+        raise ValueError(f"unknown detector(s) {unknown}; registered: {sorted(DETECTORS)}")
+    return tuple(DETECTORS[n] for n in names)
+
+
+class MemoryUnitOfWork:
+    """The pipeline's `UnitOfWork` in memory: keeps stored event ids, warnings and per-person scores."""
+
+    def __init__(self) -> None:
+        self.stored: set[str] = set()
+        self.all_warnings: dict[int, Warning] = {}
+        self._open: dict[str, int] = {}
+        self.scores: list[ScorePoint] = []
+        self.events = self
+        self.warnings = self
+        self.assessments = _Assessments(self.scores)
+
+    def add(self, event: Event, *, subject_key: str) -> None:
+        self.stored.add(event.event_id)
+
+    def open_for(self, subject_key: str) -> Warning | None:
+        warning_id = self._open.get(subject_key)
+        return self.all_warnings[warning_id] if warning_id is not None else None
+
+    def save(self, warning: Warning) -> int:
+        warning_id = warning.warning_id or len(self.all_warnings) + 1
+        self.all_warnings[warning_id] = replace(warning, warning_id=warning_id)
+        if warning.is_open:
+            self._open[warning.subject_key] = warning_id
+        return warning_id
+
+    def close(self, warning_id: int, at: datetime) -> None:
+        """Close a settled warning, so the person's next signal opens a new one."""
+        warning = self.all_warnings[warning_id]
+        self.all_warnings[warning_id] = replace(warning, status=WarningStatus.CLOSED, updated_at=at)
+        if self._open.get(warning.subject_key) == warning_id:
+            del self._open[warning.subject_key]
+
+
+class _Assessments:
+    def __init__(self, scores: list[ScorePoint]) -> None:
+        self._scores = scores
+
+    def add(self, assessment: Assessment, *, warning_id: int | None) -> None:
+        if assessment.person_id is not None:
+            self._scores.append(
+                ScorePoint(
+                    assessment.person_id, assessment.assessed_at, assessment.score, assessment.event_id
+                )
+            )
+
+
+@dataclass
+class Loop:
+    """One run of the stream through the platform, with officers and victims closing the loop."""
+
+    prepared: Prepared
+    detectors: tuple[Detector, ...]
+    responder: Responder | None = None
+    victims: Victims | None = None
+    policy: Policy | None = None
+    detector_settings: DetectorSettings | None = None
+    # A settled warning stays open this long (回访, follow-up), so new signals enrich it; then it closes.
+    watch_period: timedelta = timedelta(hours=72)
+
+    def __post_init__(self) -> None:
+        self.uow = MemoryUnitOfWork()
+        self.contacts: list[ContactRecord] = []
+        self._levels: dict[int, int] = {}
+        self._working: set[int] = set()
+        self._closing: list[tuple[datetime, int]] = []
+        self._close_at: dict[int, datetime] = {}
+        self._clock = ManualClock(_EPOCH)
+        self._ctx = PipelineContext(
+            clock=self._clock,
+            policy=self.policy or default_policy(),
+            detection=DetectionContext(self.prepared.lists, self.detector_settings or DetectorSettings()),
+            directory=self.prepared.directory,
+            fallback_unit=self.prepared.fallback_unit,
+            detectors=self.detectors,
+        )
+
+    def run(self, name: str, progress: Progress | None = None) -> RunRecord:
+        state = InMemoryState()
+        withheld = self.victims.withheld if self.victims is not None else set()
+        delivered = 0
+        started = time.perf_counter()
+        for i, event in enumerate(self.prepared.events, start=1):
+            if progress and i % _TICK == 0:
+                progress(_TICK)
+            if event.event_id in withheld:
+                continue
+            at = event.occurred_at
+            self._respond(at)
+            self._clock.set(at)
+            handled = handle(event, uow=self.uow, state=state, ctx=self._ctx)
+            delivered += 1
+            if handled.warning_id is not None:
+                self._notify(handled.warning_id, at)
+        seconds = time.perf_counter() - started
+        if progress:
+            progress(len(self.prepared.events) % _TICK)
+        return RunRecord(
+            name=name,
+            warnings=tuple(_record(w) for w in self.uow.all_warnings.values()),
+            contacts=tuple(self.contacts),
+            withheld=frozenset(withheld),
+            scores=tuple(self.uow.scores),
+            events=delivered,
+            seconds=seconds,
+        )
+
+    def _notify(self, warning_id: int, at: datetime) -> None:
+        warning = self.uow.all_warnings[warning_id]
+        if self.responder is None or self._levels.get(warning_id, 0) >= warning.level:
+            return
+        self._levels[warning_id] = warning.level
+        self._working.add(warning_id)
+        notice = WarningNotice(warning_id, warning.person_id, warning.unit_id, warning.level)
+        self.responder.on_warning(notice, at)
+
+    def _respond(self, until: datetime) -> None:
+        if self.responder is None:
+            return
+        while (attempt := self.responder.next_attempt(until)) is not None:
+            outcome = self._outcome(attempt)
+            self.contacts.append(
+                ContactRecord(attempt.warning_id, attempt.person_id, attempt.at, attempt.channel, outcome)
+            )
+            if self.responder.on_outcome(attempt, outcome):
+                self._working.discard(attempt.warning_id)
+                self._close_at[attempt.warning_id] = attempt.at + self.watch_period
+                heapq.heappush(self._closing, (attempt.at + self.watch_period, attempt.warning_id))
+        while self._closing and self._closing[0][0] <= until:
+            close_at, warning_id = heapq.heappop(self._closing)
+            # Skip a stale entry: the warning was reworked after new evidence (and maybe settled again).
+            if warning_id not in self._working and self._close_at.get(warning_id) == close_at:
+                del self._close_at[warning_id]
+                self.uow.close(warning_id, close_at)
+
+    def _outcome(self, attempt: Attempt) -> Outcome:
+        if not attempt.reached:
+            return Outcome.UNREACHABLE
+        if self.victims is None:
+            return Outcome.REFUSED
+        return self.victims.respond(attempt.person_id, attempt.channel, attempt.at, self.uow.stored)
+
+
+def _record(warning: Warning) -> WarningRecord:
+    return WarningRecord(
+        warning_id=warning.warning_id or 0,
+        person_id=warning.person_id,
+        opened_at=warning.created_at,
+        first_event_id=warning.first_event_id,
+        level=warning.level,
+        score=warning.score,
+        fraud_type=warning.fraud_type,
+    )

@@ -1,0 +1,108 @@
+"""The evaluation suite: the platform and two baselines on the same stream with the same officers.
+
+- platform: every registered detector;
+- blacklist_only: warn only on transfers to accounts already listed (listing times respected);
+- upstream_only: warn only on upstream leads, which arrive with the simulator's realistic delay.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from fanzha.evaluate.loop import Loop, Prepared, select_detectors
+from fanzha.evaluate.metrics import CurvePoint, MetricSettings, Report, report, tradeoff
+from fanzha.evaluate.model import RunRecord
+from fanzha.evaluate.officers import OfficerConfig, Officers
+from fanzha.evaluate.victims import VictimConfig, Victims
+from fanzha.risk.policy import Policy
+
+RUNS: dict[str, tuple[str, ...] | None] = {
+    "platform": None,
+    "blacklist_only": ("payee_listed",),
+    "upstream_only": ("upstream_lead",),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SuiteOptions:
+    """Everything a suite run can vary besides the world."""
+
+    seed: int = 7
+    officers: OfficerConfig = field(default_factory=OfficerConfig)
+    victims: VictimConfig = field(default_factory=VictimConfig)
+    metrics: MetricSettings = field(default_factory=MetricSettings)
+    policy: Policy | None = None
+    runs: dict[str, tuple[str, ...] | None] = field(default_factory=lambda: dict(RUNS))
+
+
+@dataclass(frozen=True, slots=True)
+class SuiteResult:
+    """The runs, their reports, and the platform's threshold trade-off curve."""
+
+    runs: dict[str, RunRecord]
+    reports: dict[str, Report]
+    curve: list[CurvePoint]
+    parameters: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "parameters": self.parameters,
+            "runs": {
+                name: {
+                    "events_delivered": run.events,
+                    "seconds": round(run.seconds, 3),
+                    "events_per_second": round(run.events_per_second),
+                    "contacts": len(run.contacts),
+                    **self.reports[name].to_json(),
+                }
+                for name, run in self.runs.items()
+            },
+            "tradeoff_curve": [p.to_json() for p in self.curve],
+        }
+
+
+def run_one(
+    prepared: Prepared,
+    name: str,
+    detector_names: tuple[str, ...] | None,
+    options: SuiteOptions,
+    progress: Callable[[int], None] | None = None,
+) -> RunRecord:
+    """One closed-loop run; officers' and victims' luck is keyed by the seed (the same in every run)."""
+    loop = Loop(
+        prepared,
+        select_detectors(detector_names),
+        responder=Officers(options.officers, f"{options.seed}-officers"),
+        victims=Victims(prepared.truth.episodes, options.victims, f"{options.seed}-victims"),
+        policy=options.policy,
+    )
+    return loop.run(name, progress)
+
+
+def run_suite(
+    prepared: Prepared,
+    options: SuiteOptions,
+    progress: Callable[[str], Callable[[int], None] | None] | None = None,
+) -> SuiteResult:
+    """Run every configured variant and compute its report; the curve comes from the platform run."""
+    runs = {
+        name: run_one(prepared, name, names, options, progress(name) if progress else None)
+        for name, names in options.runs.items()
+    }
+    reports = {name: report(run, prepared.truth, options.metrics) for name, run in runs.items()}
+    first = next(iter(runs.values()))
+    curve = tradeoff(
+        runs["platform"].scores if "platform" in runs else first.scores, prepared.truth, options.metrics
+    )
+    parameters: dict[str, Any] = {
+        "seed": options.seed,
+        "events": len(prepared.events),
+        "rejected": prepared.rejected,
+        "episodes": len(prepared.truth.episodes),
+        "officers_per_unit": options.officers.officers_per_unit,
+        "real_window_hours": options.metrics.real_window.total_seconds() / 3600,
+        "detectors": {name: list(names) if names else "all" for name, names in options.runs.items()},
+    }
+    return SuiteResult(runs, reports, curve, parameters)
