@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from fanzha.cli import data, demo, warnings
+from fanzha.cli import data, demo, text, warnings
 from fanzha.cli.common import ingest_path, open_store, print_summary
 from fanzha.settings import Settings
 from fanzha.stream.runner import Runner
@@ -23,6 +23,8 @@ app.add_typer(data.dead_letters, name="dead-letters")
 app.add_typer(data.db, name="db")
 app.add_typer(data.reference, name="reference")
 app.add_typer(data.sim, name="sim")
+app.add_typer(text.app, name="text")
+app.add_typer(text.bench, name="bench")
 app.command("demo")(demo.demo)
 
 

@@ -56,7 +56,8 @@ def _pools(table: dict[str, Any], shared: dict[str, list[str]]) -> dict[str, lis
 
 def _type_table(fraud_type: FraudType) -> dict[str, Any]:
     types: dict[str, Any] = tables("fraud")["types"]
-    return types[fraud_type.value] if fraud_type.value in types else types["UNKNOWN"]
+    table: dict[str, Any] = types.get(fraud_type.value) or types["UNKNOWN"]
+    return table
 
 
 def compose_fraud(fraud_type: FraudType, stage: Stage, channel: Channel, rng: random.Random) -> str:
