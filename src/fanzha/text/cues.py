@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 MAX_CUES = 5
-_TOP_FEATURES = 16
+TOP_FEATURES = 24
 _MIN_CONTRIBUTION = 0.02
 
 
@@ -15,7 +15,7 @@ def extract_cues(norm: str, contributions: Sequence[tuple[str, float]]) -> tuple
     strongest = sorted(
         ((name.lstrip("§"), c) for name, c in contributions if c > _MIN_CONTRIBUTION and len(name) > 1),
         key=lambda item: (-item[1], item[0]),
-    )[:_TOP_FEATURES]
+    )[:TOP_FEATURES]
     spans: list[tuple[int, int, float]] = []
     for phrase, weight in strongest:
         at = norm.find(phrase)

@@ -21,7 +21,7 @@ import numpy.typing as npt
 
 from fanzha.detection.text import TextVerdict
 from fanzha.event.codes import FraudType
-from fanzha.text.cues import extract_cues
+from fanzha.text.cues import TOP_FEATURES, extract_cues
 from fanzha.text.normalise import normalise, warm
 
 LEXICON_PREFIX = "§"
@@ -59,29 +59,37 @@ class TextModel:
         return self.score_normalised(normalise(text))
 
     def score_normalised(self, norm: str) -> TextVerdict:
-        present = [self.index[f] for f in features(norm, self.n_range, self.lexicon) if f in self.index]
+        found = map(self.index.get, features(norm, self.n_range, self.lexicon))
+        present = [i for i in found if i is not None]
         scale = 1.0 / math.sqrt(len(present)) if present else 0.0
-        logits = self.weights[present].sum(axis=0) * scale + self.bias
-        probability = 1.0 / (1.0 + math.exp(-float(logits[0])))
-        type_logits = logits[1:] - logits[1:].max()
-        type_share = np.exp(type_logits) / np.exp(type_logits).sum()
-        best = int(type_share.argmax())
+        rows = self.weights[present]
+        logits = (rows.sum(axis=0) * scale + self.bias).tolist()
+        probability = 1.0 / (1.0 + math.exp(-logits[0]))
+        top_logit = max(logits[1:])
+        exps = [math.exp(v - top_logit) for v in logits[1:]]
+        total = sum(exps)
+        best = exps.index(1.0) if 1.0 in exps else int(np.argmax(exps))
         fraud = probability >= self.threshold
         # Fraud: what pushed towards fraud and towards this type; not fraud: what pushed away.
-        if fraud:
-            contributions = (self.weights[present, 0] + self.weights[present, 1 + best]) * scale
-        else:
-            contributions = -self.weights[present, 0] * scale
-        names = self.names()
-        cues = extract_cues(norm, [(names[i], float(c)) for i, c in zip(present, contributions, strict=True)])
+        contributions = (rows[:, 0] + rows[:, 1 + best]) * scale if fraud else rows[:, 0] * -scale
+        cues = extract_cues(norm, self._strongest(present, contributions))
         return TextVerdict(
             probability=probability,
             fraud_type=self.types[best] if fraud else None,
             cues=cues,
             type_probabilities=tuple(
-                (t, probability * float(s)) for t, s in zip(self.types, type_share, strict=True)
+                (t, probability * e / total) for t, e in zip(self.types, exps, strict=True)
             ),
         )
+
+    def _strongest(self, present: list[int], contributions: FloatArray) -> list[tuple[str, float]]:
+        """The features that pushed hardest towards the decision, by name."""
+        if len(contributions) > TOP_FEATURES:
+            top = np.argpartition(-contributions, TOP_FEATURES)[:TOP_FEATURES].tolist()
+        else:
+            top = range(len(contributions))
+        names = self.names()
+        return [(names[present[k]], float(contributions[k])) for k in top]
 
     def names(self) -> list[str]:
         cached: list[str] | None = self.meta.get("_names")
