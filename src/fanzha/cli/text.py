@@ -97,7 +97,7 @@ def crosseval(
             row.trained_on, row.tested_on, str(r.n), _num(r.auc), _num(r.recall_at_fpr[0.01]),
             _num(r.recall_at_fpr[0.05]), _num(r.binary_accuracy), _num(r.macro_f1),
         )  # fmt: skip
-    console.print(table)
+    Console(width=max(console.width, 140)).print(table)
 
 
 @bench.command("text")
