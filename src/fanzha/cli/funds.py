@@ -26,7 +26,6 @@ from fanzha.store.db import UnitOfWork, session_factory
 from fanzha.web.present import DISPLAY_TZ, format_time, format_yuan
 
 app = typer.Typer(help="资金 funds: trace the chain, stop payment, freeze, statistics", no_args_is_help=True)
-bench = typer.Typer(help="benchmarks", no_args_is_help=True)
 
 
 def _new_uow() -> tuple[object, exchange.UnitOfWorkFactory]:
@@ -211,7 +210,6 @@ def stats_command(period: Annotated[Period, typer.Option()] = Period.MONTH) -> N
     console.print(table)
 
 
-@bench.command("trace")
 def bench_trace(
     transfers: Annotated[int, typer.Option(min=10_000, max=20_000_000)] = 10_000_000,
     victims: Annotated[int, typer.Option(min=1, max=2_000)] = 200,

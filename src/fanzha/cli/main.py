@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from fanzha.audit import logfilter
-from fanzha.cli import data, demo, evaluate, funds, retention, users, warnings
+from fanzha.cli import bench, data, demo, evaluate, funds, retention, text, users, warnings
 from fanzha.cli.common import ingest_path, open_store, print_summary
 from fanzha.settings import Settings
 from fanzha.stream.runner import Runner
@@ -24,12 +24,13 @@ app.add_typer(data.dead_letters, name="dead-letters")
 app.add_typer(data.db, name="db")
 app.add_typer(data.reference, name="reference")
 app.add_typer(data.sim, name="sim")
+app.add_typer(text.app, name="text")
 app.command("demo")(demo.demo)
 app.add_typer(users.users, name="users")
 app.add_typer(users.tokens, name="tokens")
 app.add_typer(retention.app, name="retention")
 app.add_typer(funds.app, name="funds")
-app.add_typer(funds.bench, name="bench")
+app.add_typer(bench.app, name="bench")
 app.command("bank-sim")(funds.bank_sim)
 app.command("evaluate")(evaluate.evaluate)
 

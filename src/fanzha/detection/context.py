@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from urllib.parse import urlsplit
 
+from fanzha.detection.text import TextScorer
 from fanzha.event.codes import IndicatorKind
 from fanzha.event.entities import Indicator
 
@@ -84,3 +85,4 @@ class DetectionContext:
 
     lists: IndicatorLookup
     settings: DetectorSettings = DetectorSettings()
+    text_scorer: TextScorer | None = None

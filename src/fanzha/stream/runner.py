@@ -28,6 +28,7 @@ from fanzha.risk.policy import Policy, default_policy
 from fanzha.store.db import UnitOfWork, session_factory
 from fanzha.store.directory import city_unit, load_directory, load_indicators
 from fanzha.stream.sources import RawRecord
+from fanzha.text.model import default_scorer
 
 MAX_SAMPLES = 20
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -101,7 +102,7 @@ class Runner:
         self.ctx = PipelineContext(
             clock=self._event_clock or clock or SystemClock(),
             policy=policy,
-            detection=DetectionContext(lists=lists, settings=settings),
+            detection=DetectionContext(lists=lists, settings=settings, text_scorer=default_scorer()),
             directory=directory,
             fallback_unit=fallback,
         )

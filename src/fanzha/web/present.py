@@ -40,6 +40,8 @@ EVIDENCE_LABELS: dict[str, str] = {
     "source": "线索来源",
     "lead_level": "线索等级",
     "source_ref": "线索编号",
+    "cues": "可疑话术",
+    "text_probability": "文本涉诈概率（%）",
 }
 
 

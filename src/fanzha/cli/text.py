@@ -1,0 +1,143 @@
+"""`fanzha text …` (score, train, eval, crosseval) and `fanzha bench text`."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from fanzha.text.metrics import Report
+
+app = typer.Typer(
+    help="The text model: score messages, train and evaluate on labelled data.", no_args_is_help=True
+)
+console = Console()
+ModelOption = Annotated[Path | None, typer.Option(help="model file (default: the packaged model)")]
+
+
+@app.command()
+def score(
+    input: Annotated[Path, typer.Option("--input", exists=True, dir_okay=False, help="JSONL of {id, text}")],
+    output: Annotated[Path, typer.Option("--output", help="JSONL results, one per input line")],
+    model: ModelOption = None,
+) -> None:
+    """Score each line; a bad line gets an error record and the rest is still scored."""
+    from fanzha.text.model import load_model
+    from fanzha.text.service import score_lines
+
+    scorer = load_model(model)
+    errors = total = 0
+    with input.open(encoding="utf-8", errors="replace") as source, output.open("w", encoding="utf-8") as sink:
+        for result in score_lines(source, scorer):
+            total += 1
+            errors += "error" in result
+            sink.write(json.dumps(result, ensure_ascii=False) + "\n")
+    console.print(f"scored {total - errors} of {total} lines; {errors} rejected → {output}")
+
+
+@app.command()
+def train(
+    data: Annotated[Path | None, typer.Option(help="labelled CSV/JSONL (columns text,label)")] = None,
+    out: Annotated[Path | None, typer.Option(help="where to write the model")] = None,
+    default: Annotated[bool, typer.Option("--default", help="rebuild the packaged default model")] = False,
+) -> None:
+    """Train deterministically on your own labelled data, or rebuild the default model."""
+    from fanzha.text.data import load_labelled
+    from fanzha.text.model import DEFAULT_MODEL_PATH
+    from fanzha.text.train import fit, train_default
+
+    started = time.perf_counter()
+    if default:
+        model, target = train_default(), out or DEFAULT_MODEL_PATH
+    elif data is not None and out is not None:
+        loaded = load_labelled(data)
+        console.print(f"{len(loaded.examples)} examples, {loaded.skipped} rows skipped")
+        model, target = fit(loaded.examples), out
+    else:
+        raise typer.BadParameter("give --data and --out, or --default")
+    model.save(target)
+    console.print(f"model written to {target} in {time.perf_counter() - started:.1f} s")
+
+
+@app.command("eval")
+def eval_command(
+    data: Annotated[Path, typer.Option(exists=True, help="labelled CSV/JSONL, or a research-set directory")],
+    model: ModelOption = None,
+) -> None:
+    """Per-type precision/recall/F1, ROC-AUC, recall at 1 % and 5 % false positives, confusion matrix."""
+    from fanzha.text.data import load_labelled
+    from fanzha.text.metrics import evaluate
+    from fanzha.text.model import load_model
+
+    loaded = load_labelled(data)
+    console.print(f"{len(loaded.examples)} examples, {loaded.skipped} rows skipped")
+    print_report(evaluate(load_model(model), loaded.examples))
+
+
+@app.command()
+def crosseval(
+    datasets: Annotated[Path | None, typer.Option(help="directory holding the research sets")] = None,
+) -> None:
+    """Train on each source and test on every other, beside in-set results and the default model."""
+    from fanzha.text.crosseval import crosseval as run
+    from fanzha.text.crosseval import sources
+    from fanzha.text.model import load_model
+
+    rows = run(sources(datasets), load_model(), progress=lambda msg: console.print(f"[dim]{msg}[/dim]"))
+    table = Table("trained on", "tested on", "n", "ROC-AUC", "R@1%FPR", "R@5%FPR", "acc", "type macro-F1")
+    for row in rows:
+        r = row.report
+        table.add_row(
+            row.trained_on, row.tested_on, str(r.n), _num(r.auc), _num(r.recall_at_fpr[0.01]),
+            _num(r.recall_at_fpr[0.05]), _num(r.binary_accuracy), _num(r.macro_f1),
+        )  # fmt: skip
+    Console(width=max(console.width, 140)).print(table)
+
+
+def bench_text(
+    messages: Annotated[int, typer.Option(min=100, help="messages to score")] = 5000,
+    model: ModelOption = None,
+) -> None:
+    """Messages per second on one core and model load time, with the TF-IDF + LR ratio."""
+    from fanzha.text.bench import run
+
+    result = run(messages, model)
+    console.print(f"model load: {result.load_seconds * 1000:.0f} ms")
+    console.print(
+        f"fanzha text model: {result.model_per_second:,.0f} msg/s (one core, one message at a time)"
+    )
+    console.print(
+        f"TF-IDF + LR baseline: {result.baseline_per_second:,.0f} msg/s (batch transform + predict)"
+    )
+    console.print(
+        f"TF-IDF + LR baseline, one message at a time: {result.baseline_one_by_one_per_second:,.0f} msg/s"
+    )
+    console.print(f"ratio vs batch baseline: {result.ratio:.2f}×")
+    one_by_one = result.model_per_second / result.baseline_one_by_one_per_second
+    console.print(f"ratio vs one-at-a-time baseline: {one_by_one:.2f}×")
+
+
+def print_report(report: Report) -> None:
+    console.print(
+        f"n={report.n} fraud={report.n_fraud} ROC-AUC={_num(report.auc)} "
+        f"recall@1%FPR={_num(report.recall_at_fpr.get(0.01))} "
+        f"recall@5%FPR={_num(report.recall_at_fpr.get(0.05))}"
+    )
+    table = Table("type", "precision", "recall", "F1", "support")
+    for label, (p, r, f1, support) in report.per_type.items():
+        table.add_row(label, _num(p), _num(r), _num(f1), str(support))
+    console.print(table)
+    labels = list(report.per_type)
+    matrix = Table("true \\ predicted", *[label[:8] for label in labels])
+    for truth in labels:
+        matrix.add_row(truth, *[str(report.confusion.get((truth, p), 0)) for p in labels])
+    console.print(matrix)
+
+
+def _num(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
