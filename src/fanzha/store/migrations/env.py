@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import Engine
 
 from fanzha.settings import Settings
+from fanzha.store import tables_workflow  # noqa: F401  (its tables join Base.metadata)
 from fanzha.store.tables import Base
 
 config = context.config
