@@ -9,7 +9,9 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from fanzha.store.tables import PhoneRow
 from fanzha.store.tables_workflow import SmsOutboxRow, TaskRow
+from fanzha.warning.model import Warning
 
 SMS_PENDING, SMS_SENT = "PENDING", "SENT"
 TASK_OPEN, TASK_DONE = "OPEN", "DONE"
@@ -28,6 +30,17 @@ def _insert_ignore(
 class OutboxRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
+
+    def contact_phone(self, warning: Warning) -> str | None:
+        """The number to warn: the subject's own phone, else the first phone registered to the person."""
+        kind, _, value = warning.subject_key.partition(":")
+        if kind == "phone" and value:
+            return value
+        if warning.person_id is None:
+            return None
+        stmt = select(PhoneRow.phone).where(PhoneRow.person_id == warning.person_id).order_by(PhoneRow.phone)
+        phone: str | None = self._session.scalar(stmt.limit(1))
+        return phone
 
     def enqueue_sms(self, *, warning_id: int, key: str, phone: str, text: str, now: datetime) -> bool:
         """Stage one SMS; the same key staged twice is one message."""

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from fanzha.event.codes import RiskLevel
 from fanzha.warning.lifecycle import DeadlineKind
 
-Minutes = Annotated[int, Field(gt=0, le=60 * 24 * 30)]
+Minutes = Annotated[float, Field(gt=0, le=60 * 24 * 30)]
 
 
 class WorkflowConfig(BaseModel):
