@@ -75,10 +75,10 @@ class FakeSmsGateway:
         self._server.serve_forever()
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
+        if self._thread is not None:  # shutdown() waits for a serve loop, so only when one runs
+            self._server.shutdown()
             self._thread.join(timeout=5)
+        self._server.server_close()
 
 
 def _handler(gateway: FakeSmsGateway) -> type[BaseHTTPRequestHandler]:
