@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -20,3 +22,10 @@ class Settings(BaseSettings):
     port: int = 8000
     batch_size: int = Field(default=500, ge=1, le=100_000, description="events per transaction in the runner")
     fallback_unit: str | None = Field(default=None, description="unit that owns warnings nobody else owns")
+    run_worker: bool = Field(
+        default=False, description="run the workflow worker (routing, deadlines, SMS) inside the web app"
+    )
+    sms_gateway_url: str | None = Field(default=None, description="HTTP SMS gateway for warning SMS")
+    workflow_file: Path | None = Field(
+        default=None, description="a copy of warning/config/workflow.yaml with other SLA values"
+    )

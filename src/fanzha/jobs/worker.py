@@ -20,12 +20,13 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from fanzha.clock import Clock, SystemClock
-from fanzha.dispatch.channels.sms import SmsGateway, SmsSender
+from fanzha.dispatch.channels.sms import HttpSmsGateway, SmsGateway, SmsSender
 from fanzha.dispatch.service import LadderDispatcher
+from fanzha.settings import Settings
 from fanzha.store.db import UnitOfWork, session_factory
 from fanzha.warning import lifecycle as lc
 from fanzha.warning import service
-from fanzha.warning.deadlines import WorkflowConfig, default_config
+from fanzha.warning.deadlines import WorkflowConfig, default_config, load_config
 
 log = logging.getLogger(__name__)
 
@@ -152,3 +153,23 @@ class Worker:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
+
+
+def config_from_settings(settings: Settings) -> WorkflowConfig:
+    """The SLA table and metric choices: the file `FANZHA_WORKFLOW_FILE` names, else the shipped one."""
+    if settings.workflow_file is None:
+        return default_config()
+    return load_config(settings.workflow_file.read_text(encoding="utf-8"))
+
+
+def worker_from_settings(settings: Settings, engine: Engine, *, clock: Clock | None = None) -> Worker:
+    gateway = HttpSmsGateway(settings.sms_gateway_url) if settings.sms_gateway_url else None
+    if gateway is None:
+        log.warning("no SMS gateway configured (FANZHA_SMS_GATEWAY_URL): warning SMS stay in the outbox")
+    return Worker(
+        engine,
+        clock=clock,
+        config=config_from_settings(settings),
+        gateway=gateway,
+        fallback_unit=settings.fallback_unit,
+    )

@@ -13,9 +13,11 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from fanzha.clock import SystemClock
+from fanzha.jobs.worker import Worker, config_from_settings, worker_from_settings
 from fanzha.settings import Settings
 from fanzha.store.db import make_engine, migrate, session_factory
-from fanzha.web import api, console
+from fanzha.web import api, console, workflow_api, workflow_console
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -37,9 +39,14 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if migrate_on_startup:
             migrate(db_engine)
+        worker: Worker | None = (
+            worker_from_settings(settings, db_engine).start() if settings.run_worker else None
+        )
         try:
             yield
         finally:
+            if worker is not None:
+                worker.stop()
             if owns_engine:
                 db_engine.dispose()
 
@@ -56,9 +63,13 @@ def create_app(
     app.state.engine = db_engine
     app.state.session_factory = session_factory(db_engine)
     app.state.templates = console.make_templates()
+    app.state.workflow_clock = SystemClock()
+    app.state.workflow_config = config_from_settings(settings)
 
     app.include_router(api.router)
     app.include_router(console.router)
+    app.include_router(workflow_api.router)
+    app.include_router(workflow_console.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.exception_handler(StarletteHTTPException)

@@ -122,6 +122,11 @@ def _summary_fields(warning: Warning, person_name: str | None, unit_name: str | 
 def list_warnings(session: Session, *, open_only: bool, limit: int, offset: int) -> list[WarningSummary]:
     """Warnings, most urgent first, masked and with unit names resolved."""
     warnings = WarningRepository(session).list(open_only=open_only, limit=limit, offset=offset)
+    return summaries(session, warnings)
+
+
+def summaries(session: Session, warnings: list[Warning]) -> list[WarningSummary]:
+    """`warnings` as masked summaries, in the same order."""
     people = _person_names(session, (w.person_id for w in warnings))
     units = _unit_names(session, (w.unit_id for w in warnings))
     return [WarningSummary.model_validate(_summary(w, people, units)) for w in warnings]
