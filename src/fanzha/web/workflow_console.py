@@ -35,7 +35,8 @@ def _now(request: Request) -> datetime:
 
 def _units(session: DbSession, principal: CurrentPrincipal) -> list[tuple[str, str]]:
     tree = load_units(session)
-    return sorted((u, n.name) for u, n in tree.units.items() if principal.can_see(u))
+    visible = [u for u in tree.units if principal.can_see(u)]
+    return [(u, tree.units[u].name) for u in sorted(visible, key=tree.path)]
 
 
 @router.get("/station", response_class=HTMLResponse)
