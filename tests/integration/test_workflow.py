@@ -102,6 +102,13 @@ def test_the_full_loop_records_every_step(city: Engine) -> None:
         with _uow(city) as uow:
             step(uow)
             uow.commit()
+    with _uow(city) as uow:  # the console passes the dispatcher; here the steps ran without it
+        dispatcher = LadderDispatcher(uow)
+        dispatcher.done(warning_id, lc.Channel.CALL_LOCAL, now=clock.now())
+        dispatcher.done(warning_id, lc.Channel.SMS, now=clock.now())
+        uow.commit()
+        tasks = {t.channel: t.status for t in uow.outbox.tasks_for(warning_id)}
+        assert tasks == {"CALL_96110": "DONE", "VISIT": "OPEN"}
     with _uow(city) as uow:
         state = uow.workflow.load(warning_id)
         assert state is not None

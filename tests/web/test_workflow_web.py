@@ -129,6 +129,11 @@ def test_the_whole_loop_through_the_api_and_the_kpis(wf_client: TestClient, rout
     closed = _act(wf_client, done, "close")
     assert closed["status"] == "CLOSED"
     flow = wf_client.get(f"/api/warnings/{done}/workflow").json()
+    assert {t["channel"]: t["status"] for t in flow["tasks"]} == {
+        "96110 电话": "DONE",
+        "联系家属": "OPEN",
+        "上门见面": "DONE",
+    }
     meet_step = next(h for h in flow["history"] if h["command"] == "record_meet")
     assert meet_step["data"]["place"] == "湖滨街道8号***"  # addresses are masked
     assert meet_step["data"]["officers"] == ["警号0101", "警号0102"]

@@ -28,3 +28,17 @@ class LadderDispatcher:
     def start(self, warning: Warning, *, now: datetime) -> None:
         for channel in steps(warning.level):
             REGISTRY[channel].stage(self._uow, warning, now=now)
+
+    def done(self, warning_id: int, channel: Channel, *, now: datetime) -> None:
+        task = TASK_FOR.get(channel)
+        if task is not None:
+            self._uow.outbox.complete_tasks(warning_id, [task.value], now)
+
+
+# Which officer task an action through a channel completes.
+TASK_FOR: dict[Channel, Channel] = {
+    Channel.CALL_96110: Channel.CALL_96110,
+    Channel.CALL_LOCAL: Channel.CALL_96110,
+    Channel.VISIT: Channel.VISIT,
+    Channel.FAMILY: Channel.FAMILY,
+}

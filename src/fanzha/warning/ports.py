@@ -82,3 +82,7 @@ class Dispatcher(Protocol):
     """Stages the dispatch ladder's steps for a warning (rows in the caller's transaction)."""
 
     def start(self, warning: Warning, *, now: datetime) -> None: ...
+
+    def done(self, warning_id: int, channel: lc.Channel, *, now: datetime) -> None:
+        """An officer acted through `channel`: the matching open task is done."""
+        ...

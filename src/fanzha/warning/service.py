@@ -110,6 +110,9 @@ def apply(
     )
     if dispatcher is not None and any(isinstance(e, lc.StartDispatch) for e in decision.effects):
         dispatcher.start(new.warning, now=now)
+    if dispatcher is not None and decision.channel not in {None, lc.Channel.SYSTEM}:
+        assert decision.channel is not None
+        dispatcher.done(warning_id, decision.channel, now=now)
     return Applied(warning_id, before, decision.to_state, version, new.warning.unit_id)
 
 
