@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -37,3 +39,10 @@ class Settings(BaseSettings):
     password_memory_kib: int = Field(default=65536, ge=1024, description="Argon2id memory in KiB")
     password_parallelism: int = Field(default=4, ge=1, description="Argon2id lanes")
     retention_file: str | None = Field(default=None, description="YAML: record type → days to keep")
+    run_worker: bool = Field(
+        default=False, description="run the workflow worker (routing, deadlines, SMS) inside the web app"
+    )
+    sms_gateway_url: str | None = Field(default=None, description="HTTP SMS gateway for warning SMS")
+    workflow_file: Path | None = Field(
+        default=None, description="a copy of warning/config/workflow.yaml with other SLA values"
+    )

@@ -8,14 +8,14 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, update
 from sqlalchemy.exc import IntegrityError
 
 from fanzha.event.codes import FraudType, RiskLevel
 from fanzha.event.parse import Rejection
 from fanzha.risk.model import Reason
 from fanzha.store.db import UnitOfWork, migrate, session_factory
-from fanzha.store.tables import Base
+from fanzha.store.tables import Base, WarningRow
 from fanzha.warning.model import Warning, WarningStatus
 
 T = datetime(2026, 3, 1, 9, tzinfo=timezone(timedelta(hours=8)))
@@ -88,9 +88,8 @@ def test_the_database_allows_one_open_warning_per_subject(engine: Engine) -> Non
     with UnitOfWork(factory) as uow, pytest.raises(IntegrityError):
         uow.warnings.save(warning())  # the insert itself is refused
     with UnitOfWork(factory) as uow:
-        closed = uow.warnings.get(first)
-        assert closed is not None
-        uow.warnings.save(replace(closed, status=WarningStatus.CLOSED))
+        # Status belongs to the workflow (version-checked); enrichment through save() never writes it.
+        uow.session.execute(update(WarningRow).where(WarningRow.warning_id == first).values(status="CLOSED"))
         uow.warnings.save(warning())
         uow.commit()
     with UnitOfWork(factory) as uow:
@@ -130,3 +129,27 @@ def test_leaving_a_unit_of_work_without_commit_writes_nothing(engine: Engine) ->
     with UnitOfWork(factory) as uow:
         assert uow.warnings.list(open_only=False) == []
         assert uow.dead_letters.count() == 0
+
+
+def test_enrichment_does_not_overwrite_the_workflow_status(engine: Engine) -> None:
+    factory = session_factory(engine)
+    with UnitOfWork(factory) as uow:
+        warning_id = uow.warnings.save(warning())
+        uow.commit()
+    with UnitOfWork(factory) as uow:
+        stale = uow.warnings.get(warning_id)
+        assert stale is not None
+    with UnitOfWork(factory) as uow:  # an officer signs in between
+        uow.session.execute(
+            update(WarningRow)
+            .where(WarningRow.warning_id == warning_id)
+            .values(status="SIGNED", unit_id="S02")
+        )
+        uow.commit()
+    with UnitOfWork(factory) as uow:
+        uow.warnings.save(replace(stale, score=99, signal_count=2))
+        uow.commit()
+    with UnitOfWork(factory) as uow:
+        now = uow.warnings.get(warning_id)
+        assert now is not None
+        assert (now.status, now.unit_id, now.score) == (WarningStatus.SIGNED, "S02", 99)

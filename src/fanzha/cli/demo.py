@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from fanzha.cli.common import console, ingest_path, open_store, print_summary
 from fanzha.cli.users import create_demo_accounts
+from fanzha.jobs.worker import Worker
 from fanzha.settings import Settings
 from fanzha.store.db import UnitOfWork, session_factory
 from fanzha.store.directory import replace_reference_data
@@ -61,15 +62,28 @@ def demo(
     )
     console.print(f"store: {settings.database_url}")
     create_demo_accounts(engine, settings)
+    routed = Worker(engine, fallback_unit=settings.fallback_unit).route_received()
+    console.print(f"预警下发 warnings routed to their stations: {routed}")
     if serve:
-        serve_console(settings, engine)
+        serve_console(settings, engine, fake_sms=True)
 
 
-def serve_console(settings: Settings, engine: Engine) -> None:
-    """Serve the console until interrupted."""
+def serve_console(settings: Settings, engine: Engine, *, fake_sms: bool = False) -> None:
+    """Serve the console (with the workflow worker) until interrupted; the demo brings a fake SMS gateway."""
     import uvicorn
 
+    from fanzha.dispatch.fake_gateway import FakeSmsGateway
     from fanzha.web.app import create_app
 
+    gateway = FakeSmsGateway().start() if fake_sms else None
+    update: dict[str, object] = {"run_worker": True}
+    if gateway is not None:
+        update["sms_gateway_url"] = gateway.url
+        console.print(f"模拟短信网关 fake SMS gateway: {gateway.url}/messages")
+    settings = settings.model_copy(update=update)
     console.print(f"控制台 console: http://{settings.host}:{settings.port}  (Ctrl+C to stop)")
-    uvicorn.run(create_app(settings, engine), host=settings.host, port=settings.port, log_level="warning")
+    try:
+        uvicorn.run(create_app(settings, engine), host=settings.host, port=settings.port, log_level="warning")
+    finally:
+        if gateway is not None:
+            gateway.stop()

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from fanzha.audit import logfilter
-from fanzha.cli import bench, data, demo, evaluate, funds, retention, text, users, warnings
+from fanzha.cli import bench, data, demo, evaluate, funds, retention, text, users, warnings, workflow
 from fanzha.cli.common import ingest_path, open_store, print_summary
 from fanzha.settings import Settings
 from fanzha.stream.runner import Runner
@@ -33,6 +33,7 @@ app.add_typer(funds.app, name="funds")
 app.add_typer(bench.app, name="bench")
 app.command("bank-sim")(funds.bank_sim)
 app.command("evaluate")(evaluate.evaluate)
+workflow.register(app)
 
 
 @app.command()

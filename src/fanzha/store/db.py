@@ -11,12 +11,14 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
+from fanzha.store.outbox import OutboxRepository
 from fanzha.store.repositories import (
     AssessmentRepository,
     DeadLetterRepository,
     EventRepository,
     WarningRepository,
 )
+from fanzha.store.workflow import WorkflowRepository
 
 
 def normalise_url(url: str) -> str:
@@ -76,6 +78,8 @@ class UnitOfWork:
         self.assessments = AssessmentRepository(self.session)
         self.warnings = WarningRepository(self.session)
         self.dead_letters = DeadLetterRepository(self.session)
+        self.workflow = WorkflowRepository(self.session)
+        self.outbox = OutboxRepository(self.session)
         return self
 
     def commit(self) -> None:

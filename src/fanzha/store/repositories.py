@@ -134,6 +134,9 @@ class WarningRepository:
                 insert(WarningRow).values(**values).returning(WarningRow.warning_id)
             )
             return int(result.scalar_one())
+        # Status and owner belong to the workflow (store/workflow.py, version-checked); enrichment
+        # must not write back the stale copies it loaded.
+        del values["status"], values["unit_id"]
         self._session.execute(
             update(WarningRow).where(WarningRow.warning_id == warning.warning_id).values(**values)
         )

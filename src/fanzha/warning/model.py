@@ -11,13 +11,27 @@ from fanzha.risk.model import Reason
 
 
 class WarningStatus(StrEnum):
-    """Lifecycle states (domain brief §3.5); the skeleton opens warnings as RECEIVED."""
+    """Lifecycle states (domain brief §3.5); the pipeline opens warnings as RECEIVED.
+
+    The transitions between them are the table in `warning/lifecycle.py`.
+    """
 
     RECEIVED = "RECEIVED"
+    ASSIGNED = "ASSIGNED"
+    SIGNED = "SIGNED"
+    CONTACTING = "CONTACTING"
+    DISSUADED_BY_PHONE = "DISSUADED_BY_PHONE"
+    NEED_MEET = "NEED_MEET"
+    UNREACHABLE = "UNREACHABLE"
+    LOCATING = "LOCATING"
+    MET = "MET"
+    FEEDBACK_SUBMITTED = "FEEDBACK_SUBMITTED"
+    FOLLOW_UP = "FOLLOW_UP"
+    TRANSFERRED = "TRANSFERRED"
     CLOSED = "CLOSED"
 
 
-OPEN_STATUSES = frozenset({WarningStatus.RECEIVED})
+OPEN_STATUSES = frozenset(set(WarningStatus) - {WarningStatus.CLOSED})
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,9 +15,21 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fanzha.audit import logfilter
+from fanzha.clock import SystemClock
+from fanzha.jobs.worker import Worker, config_from_settings, worker_from_settings
 from fanzha.settings import Settings
 from fanzha.store.db import make_engine, migrate, session_factory
-from fanzha.web import api, audit_routes, console, funds_api, funds_console, login, privacy_routes
+from fanzha.web import (
+    api,
+    audit_routes,
+    console,
+    funds_api,
+    funds_console,
+    login,
+    privacy_routes,
+    workflow_api,
+    workflow_console,
+)
 from fanzha.web.deps import ForbiddenError, LoginRequiredError
 from fanzha.web.security import AuthMiddleware, auth_config, principal_of
 
@@ -41,9 +53,14 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if migrate_on_startup:
             migrate(db_engine)
+        worker: Worker | None = (
+            worker_from_settings(settings, db_engine).start() if settings.run_worker else None
+        )
         try:
             yield
         finally:
+            if worker is not None:
+                worker.stop()
             if owns_engine:
                 db_engine.dispose()
 
@@ -62,6 +79,8 @@ def create_app(
     app.state.templates = console.make_templates()
     app.state.auth = auth_config(settings)
     logfilter.install()
+    app.state.workflow_clock = SystemClock()
+    app.state.workflow_config = config_from_settings(settings)
 
     app.add_middleware(AuthMiddleware)
     app.include_router(login.router)
@@ -71,6 +90,8 @@ def create_app(
     app.include_router(console.router)
     app.include_router(funds_api.router)
     app.include_router(funds_console.router)
+    app.include_router(workflow_api.router)
+    app.include_router(workflow_console.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.exception_handler(StarletteHTTPException)

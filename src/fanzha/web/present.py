@@ -45,7 +45,21 @@ EVIDENCE_LABELS: dict[str, str] = {
 }
 
 
-STATUS_LABELS: dict[str, str] = {"RECEIVED": "已接收", "CLOSED": "已办结"}
+STATUS_LABELS: dict[str, str] = {
+    "RECEIVED": "已接收",
+    "ASSIGNED": "已下发",
+    "SIGNED": "已签收",
+    "CONTACTING": "劝阻中",
+    "DISSUADED_BY_PHONE": "已电话劝阻",
+    "NEED_MEET": "需见面",
+    "UNREACHABLE": "无法联系",
+    "LOCATING": "上门寻找",
+    "MET": "已见面",
+    "FEEDBACK_SUBMITTED": "已反馈",
+    "FOLLOW_UP": "回访中",
+    "TRANSFERRED": "已移交",
+    "CLOSED": "已办结",
+}
 
 
 def status_label(status: str) -> str:

@@ -132,6 +132,11 @@ def list_warnings(
     warnings = WarningRepository(session).list(
         open_only=open_only, limit=limit, offset=offset, unit_ids=unit_ids, max_level=max_level
     )
+    return summaries(session, warnings)
+
+
+def summaries(session: Session, warnings: list[Warning]) -> list[WarningSummary]:
+    """`warnings` as masked summaries, in the same order."""
     people = _person_names(session, (w.person_id for w in warnings))
     units = _unit_names(session, (w.unit_id for w in warnings))
     return [WarningSummary.model_validate(_summary(w, people, units)) for w in warnings]

@@ -1,0 +1,1 @@
+"""Dispatch: the ladder of dissuasion channels (SMS, 96110 call, visit, family) and their delivery."""

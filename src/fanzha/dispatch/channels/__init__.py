@@ -1,0 +1,1 @@
+"""One module per dissuasion channel, all behind `DispatchChannel`; `REGISTRY` lists them."""

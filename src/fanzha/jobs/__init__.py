@@ -1,0 +1,1 @@
+"""Background jobs: intake routing, the deadline scheduler, SMS delivery."""
