@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import Engine
 
 from fanzha.settings import Settings
+from fanzha.store import tables_lists  # noqa: F401  (registers its tables on Base.metadata)
 from fanzha.store.tables import Base
 
 config = context.config
