@@ -19,6 +19,7 @@ from rich.table import Table
 
 from fanzha.cli.common import console
 from fanzha.cli.measure import (
+    Rate,
     context_for,
     evaluate_only,
     parse_all,
@@ -28,6 +29,7 @@ from fanzha.cli.measure import (
     state_memory,
 )
 from fanzha.event.model import Call, Event, Transfer
+from fanzha.sim.world import World
 
 app = typer.Typer(help="benchmarks: pipeline speed, state memory, list lookups", no_args_is_help=True)
 
@@ -69,17 +71,16 @@ def pipeline(
     console.print("targets: evaluate only ≥ 50,000 events/s; full path with SQLite ≥ 10,000 events/s")
 
 
-def _lat(rate: object) -> tuple[str, str]:
-    return f"{rate.p50_us:,.1f}", f"{rate.p99_us:,.1f}"  # type: ignore[attr-defined]
+def _lat(rate: Rate) -> tuple[str, str]:
+    return f"{rate.p50_us:,.1f}", f"{rate.p99_us:,.1f}"
 
 
-def _ratio(rate: object, baseline: object) -> str:
-    base = baseline.per_second  # type: ignore[attr-defined]
-    return f"{rate.per_second / base:.3f}" if base else "-"  # type: ignore[attr-defined]
+def _ratio(rate: Rate, baseline: Rate) -> str:
+    base = baseline.per_second
+    return f"{rate.per_second / base:.3f}" if base else "-"
 
 
-def _full_path(world: object, batch_size: int) -> object:
-    from fanzha.cli.measure import Rate
+def _full_path(world: World, batch_size: int) -> Rate:
     from fanzha.store.db import UnitOfWork, make_engine, migrate, session_factory
     from fanzha.store.directory import replace_reference_data
     from fanzha.stream.runner import Runner
@@ -91,17 +92,17 @@ def _full_path(world: object, batch_size: int) -> object:
         with UnitOfWork(session_factory(engine)) as uow:
             replace_reference_data(
                 uow.session,
-                units=world.units,  # type: ignore[attr-defined]
-                persons=world.persons,  # type: ignore[attr-defined]
-                phones=world.phones,  # type: ignore[attr-defined]
-                accounts=world.accounts,  # type: ignore[attr-defined]
-                indicators=world.indicators,  # type: ignore[attr-defined]
+                units=world.units,
+                persons=world.persons,
+                phones=world.phones,
+                accounts=world.accounts,
+                indicators=world.indicators,
             )
             uow.commit()
         runner = Runner(engine, event_time=True, batch_size=batch_size)
         runner.resume()
         # JSON lines, as `fanzha ingest` reads them (serialised before the clock starts).
-        lines = [json.dumps(r, ensure_ascii=False) for r in world.events]  # type: ignore[attr-defined]
+        lines = [json.dumps(r, ensure_ascii=False) for r in world.events]
         records = [RawRecord(f"bench:{i}", line) for i, line in enumerate(lines)]
         marks: list[int] = []
         last = [time.perf_counter_ns()]

@@ -16,9 +16,10 @@ from fanzha.clock import ManualClock
 from fanzha.detection.context import DetectionContext, IndicatorLists
 from fanzha.detection.state import InMemoryState
 from fanzha.event.model import Event, subject_identifier
-from fanzha.event.parse import parse_mapping
+from fanzha.event.parse import Rejection, parse_mapping
 from fanzha.pipeline import PipelineContext, evaluate
 from fanzha.risk.policy import default_policy
+from fanzha.sim.world import World
 from fanzha.store.directory import InMemoryDirectory
 
 
@@ -49,7 +50,10 @@ def percentiles(samples_ns: list[int]) -> tuple[float, float]:
     if not samples_ns:
         return 0.0, 0.0
     ordered = sorted(samples_ns)
-    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] / 1000  # noqa: E731
+
+    def pick(q: float) -> float:
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] / 1000
+
     return pick(0.50), pick(0.99)
 
 
@@ -72,8 +76,8 @@ def parse_all(records: Iterable[dict[str, Any]]) -> list[Event]:
     events = []
     for raw in records:
         parsed = parse_mapping(raw, "bench")
-        if not hasattr(parsed, "error"):
-            events.append(parsed)  # type: ignore[arg-type]
+        if not isinstance(parsed, Rejection):
+            events.append(parsed)
     return sorted(events, key=lambda e: e.occurred_at)
 
 
@@ -100,7 +104,7 @@ def evaluate_only(events: Sequence[Event], ctx: PipelineContext, clock: ManualCl
     return rate, len(state)
 
 
-def context_for(world: Any) -> tuple[PipelineContext, ManualClock]:
+def context_for(world: World) -> tuple[PipelineContext, ManualClock]:
     owners = {f"phone:{p.phone}": p.person_id for p in world.phones}
     owners |= {f"account:{a.account}": a.person_id for a in world.accounts}
     units = {p.person_id: p.unit_id for p in world.persons if p.unit_id}

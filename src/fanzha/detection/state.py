@@ -79,6 +79,9 @@ class InMemoryState:
                 self._data.pop(key, None)
                 self._timer.pop(key, None)
                 dropped += 1
+        if dropped and dropped >= len(self._data):
+            # Python dicts never shrink on deletion: rebuild them once most keys are gone.
+            self._data, self._timer = dict(self._data), dict(self._timer)
         return dropped
 
     def __len__(self) -> int:

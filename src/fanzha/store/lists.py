@@ -166,7 +166,7 @@ class ShadowRepository:
 
     def flush(self) -> None:
         if self._pending:
-            self._session.connection().execute(insert(ShadowDecisionRow.__table__), self._pending)
+            self._session.connection().execute(insert(ShadowDecisionRow), self._pending)
             self._pending = []
 
     def discard(self) -> None:

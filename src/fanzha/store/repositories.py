@@ -40,7 +40,7 @@ class EventRepository:
     def flush(self) -> None:
         if self._pending:
             # Core insert on the session's connection: the ORM's bulk path costs more than the write.
-            self._session.connection().execute(insert(EventRow.__table__), self._pending)
+            self._session.connection().execute(insert(EventRow), self._pending)
             self._pending = []
 
     def discard(self) -> None:
@@ -95,7 +95,7 @@ class AssessmentRepository:
 
     def flush(self) -> None:
         if self._pending:
-            self._session.connection().execute(insert(AssessmentRow.__table__), self._pending)
+            self._session.connection().execute(insert(AssessmentRow), self._pending)
             self._pending = []
 
     def discard(self) -> None:
