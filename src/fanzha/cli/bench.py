@@ -163,3 +163,24 @@ def state(
             f"{m.traced_after_expiry_mb:,.1f}",
         )
     console.print(table)
+
+
+@app.command("lists")
+def lists(
+    entries: Annotated[int, typer.Option(min=1000, max=50_000_000, help="list entries to build")] = 1_000_000,
+    csv_rows: Annotated[int, typer.Option(min=1000, help="rows for the CSV-parsing rate")] = 200_000,
+    lookups: Annotated[int, typer.Option(min=1000)] = 200_000,
+) -> None:
+    """Build time, memory and lookups/s of the compact lists, against a plain dict of the same entries."""
+    from fanzha.cli.measure import list_benchmark
+
+    result = list_benchmark(entries, csv_rows, lookups)
+    table = Table(title=f"indicator lists: {entries:,} account entries")
+    for column in ("", "build s", "MB", "bytes/entry", "lookups/s", "vs dict"):
+        table.add_column(column, justify="right")
+    for row in result.rows():
+        table.add_row(*row)
+    console.print(table)
+    console.print(
+        f"CSV import (parse + validate): {result.csv_rows_per_s:,.0f} rows/s; RSS {rss_mb():,.0f} MB"
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import random
 import resource
 import time
 import tracemalloc
@@ -153,3 +154,112 @@ def state_memory(
     finally:
         tracemalloc.stop()
     return StateMemory(keys, traced / 2**20, len(state), after / 2**20)
+
+
+@dataclass(frozen=True, slots=True)
+class ListResult:
+    entries: int
+    build_s: float
+    nbytes: int
+    lookups_per_s: float
+    dict_entries: int
+    dict_build_s: float
+    dict_nbytes: int
+    dict_lookups_per_s: float
+    csv_rows_per_s: float
+
+    def rows(self) -> list[tuple[str, ...]]:
+        ratio = self.lookups_per_s / self.dict_lookups_per_s if self.dict_lookups_per_s else 0.0
+        return [
+            (
+                f"compact lists ({self.entries:,})",
+                f"{self.build_s:.1f}",
+                f"{self.nbytes / 2**20:,.0f}",
+                f"{self.nbytes / self.entries:.0f}",
+                f"{self.lookups_per_s:,.0f}",
+                f"{ratio:.2f}",
+            ),
+            (
+                f"plain dict baseline ({self.dict_entries:,})",
+                f"{self.dict_build_s:.1f}",
+                f"{self.dict_nbytes / 2**20:,.0f}",
+                f"{self.dict_nbytes / self.dict_entries:.0f}",
+                f"{self.dict_lookups_per_s:,.0f}",
+                "1",
+            ),
+        ]
+
+
+def _account(i: int) -> str:
+    return str(6200_0000_0000_0000 + i * 7919)
+
+
+def list_benchmark(entries: int, csv_rows: int, lookups: int) -> ListResult:
+    """Compact lists at `entries` against a dict of up to a million entries, and the CSV parse rate."""
+    from fanzha.detection.lists import ListBuilder
+    from fanzha.event.codes import FraudType, IndicatorKind
+
+    expiry = datetime(2030, 1, 1, tzinfo=UTC)
+    started = time.perf_counter()
+    builder = ListBuilder()
+    for i in range(entries):
+        builder.add(
+            IndicatorKind.ACCOUNT,
+            _account(i),
+            source="NAFC" if i % 3 else "BANK",
+            fraud_type=FraudType.LOAN,
+            expires_at=expiry if i % 2 else None,
+            normalised=True,
+        )
+    lists = builder.build()
+    build_s = time.perf_counter() - started
+    rng = random.Random(5)
+    probes = [_account(rng.randrange(entries)) if k % 2 else _account(entries + k) for k in range(lookups)]
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    started = time.perf_counter()
+    hits = sum(1 for v in probes if lists.match(IndicatorKind.ACCOUNT, v, at) is not None)
+    compact_rate = lookups / (time.perf_counter() - started)
+    assert hits == lookups // 2, "every probe of a listed value must hit, and no other"
+    dict_n, dict_s, dict_bytes, dict_rate = _dict_baseline(min(entries, 1_000_000), probes)
+    return ListResult(
+        entries,
+        build_s,
+        lists.stats().nbytes,
+        compact_rate,
+        dict_n,
+        dict_s,
+        dict_bytes,
+        dict_rate,
+        _csv_rate(csv_rows),
+    )
+
+
+def _dict_baseline(n: int, probes: list[str]) -> tuple[int, float, int, float]:
+    tracemalloc.start()
+    started = time.perf_counter()
+    table = {_account(i): ("NAFC", "LOAN", None, None) for i in range(n)}
+    seconds = time.perf_counter() - started
+    nbytes = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    started = time.perf_counter()
+    for v in probes:
+        table.get(v)
+    rate = len(probes) / (time.perf_counter() - started)
+    return n, seconds, nbytes, rate
+
+
+def _csv_rate(rows: int) -> float:
+    import tempfile
+    from pathlib import Path
+
+    from fanzha.store.lists import read_list_csv
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "list.csv"
+        with path.open("w", encoding="utf-8") as fh:
+            fh.write("kind,value,source,fraud_type,listed_at,expires_at\n")
+            for i in range(rows):
+                fh.write(f"ACCOUNT,{_account(i)},NAFC,LOAN,2026-01-01T00:00:00+08:00,\n")
+        started = time.perf_counter()
+        count = sum(1 for _ in read_list_csv(path))
+        return count / (time.perf_counter() - started)

@@ -6,15 +6,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from fanzha.detection.lists import IndicatorLists, normalise, url_host
+from fanzha.detection.lists import IndicatorLists, Listing, normalise, url_host
 from fanzha.event.codes import IndicatorKind, PersonGroup
-from fanzha.event.entities import Indicator
 
 __all__ = [
     "DetectionContext",
     "DetectorSettings",
     "IndicatorLists",
     "IndicatorLookup",
+    "Listing",
     "NoProfiles",
     "PersonProfiles",
     "normalise",
@@ -25,7 +25,7 @@ __all__ = [
 class IndicatorLookup(Protocol):
     """Look up a listed indicator that was listed, and not yet expired, at time `at`."""
 
-    def match(self, kind: IndicatorKind, value: str, at: datetime) -> Indicator | None: ...
+    def match(self, kind: IndicatorKind, value: str, at: datetime) -> Listing | None: ...
 
 
 class PersonProfiles(Protocol):

@@ -6,7 +6,8 @@ arrays for source, fraud type, listing and expiry minute (about 20 bytes an entr
 the value and bisects. Two different values share a 64-bit hash with a chance of about n / 2^64
 per lookup (5e-13 at ten million entries): far below any other error in the chain. Hashes are
 Python's string hash, so they are computed again whenever lists are built and never stored.
-Small lists also keep a dict, which is faster than bisecting.
+Small lists also keep a dict, which is faster than bisecting; large ones a one-hash Bloom
+filter (16 bits an entry) that turns most misses away before the bisection.
 """
 
 from __future__ import annotations
@@ -65,6 +66,18 @@ def from_minute(minute: int) -> datetime | None:
     return _EPOCH + timedelta(minutes=minute)
 
 
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One list entry as a lookup returns it."""
+
+    kind: IndicatorKind
+    value: str
+    source: str
+    fraud_type: FraudType
+    listed_at: datetime | None
+    expires_at: datetime | None
+
+
 class _Table:
     """One kind's entries, sorted by hash."""
 
@@ -79,17 +92,29 @@ class _Table:
         self.hashes, self.sources, self.types = hashes, sources, types
         self.listed, self.expires = listed, expires
         self.small: dict[int, int] | None = None
+        self.bitmap = b""
         if len(hashes) <= SMALL_TABLE:
             self.small = {}
             for i, h in enumerate(hashes.tolist()):
                 self.small.setdefault(h, i)
+        else:
+            # A one-hash Bloom filter of about 16 bits an entry turns most misses away before bisecting.
+            bits = 1 << max(3, (len(hashes) * 16 - 1).bit_length())
+            self.mask = bits - 1
+            bitmap = np.zeros(bits // 8, dtype=np.uint8)
+            slots = (hashes.view(np.uint64) & np.uint64(self.mask)).astype(np.int64)
+            np.bitwise_or.at(bitmap, slots >> 3, (1 << (slots & 7)).astype(np.uint8))
+            self.bitmap = bitmap.tobytes()
 
     def first(self, h: int) -> int:
         """Index of the first entry with hash `h`, or -1."""
         if self.small is not None:
             return self.small.get(h, -1)
+        slot = h & self.mask
+        if not (self.bitmap[slot >> 3] >> (slot & 7)) & 1:
+            return -1
         i = int(self.hashes.searchsorted(h))
-        return i if i < len(self.hashes) and int(self.hashes[i]) == h else -1
+        return i if i < len(self.hashes) and self.hashes.item(i) == h else -1
 
 
 _Columns = dict[IndicatorKind, tuple["array[int]", "array[int]", "array[int]", "array[int]", "array[int]"]]
@@ -177,7 +202,7 @@ class IndicatorLists:
         lists._tables, lists._sources = tables, sources
         return lists
 
-    def match(self, kind: IndicatorKind, value: str, at: datetime) -> Indicator | None:
+    def match(self, kind: IndicatorKind, value: str, at: datetime) -> Listing | None:
         """The earliest listing of `value` active at `at` (listed before, not yet expired), if any."""
         table = self._tables[kind]
         if not len(table.hashes):
@@ -188,23 +213,23 @@ class IndicatorLists:
         if i < 0:
             return None
         minute = to_minute(at, 0)
-        best = -1
-        while i < len(table.hashes) and int(table.hashes[i]) == h:
-            if table.listed[i] <= minute < table.expires[i] and (
-                best < 0 or table.listed[i] < table.listed[best]
-            ):
-                best = i
+        best, best_listed = -1, 0
+        hashes, n = table.hashes, len(table.hashes)
+        while i < n and hashes.item(i) == h:
+            listed = table.listed.item(i)
+            if listed <= minute < table.expires.item(i) and (best < 0 or listed < best_listed):
+                best, best_listed = i, listed
             i += 1
         return None if best < 0 else self._indicator(kind, normal, table, best)
 
-    def _indicator(self, kind: IndicatorKind, value: str, table: _Table, i: int) -> Indicator:
-        return Indicator.model_construct(
+    def _indicator(self, kind: IndicatorKind, value: str, table: _Table, i: int) -> Listing:
+        return Listing(
             kind=kind,
             value=value,
-            source=self._sources[int(table.sources[i])],
-            fraud_type=_FRAUD_TYPES[int(table.types[i])],
-            listed_at=from_minute(int(table.listed[i])),
-            expires_at=from_minute(int(table.expires[i])),
+            source=self._sources[table.sources.item(i)],
+            fraud_type=_FRAUD_TYPES[table.types.item(i)],
+            listed_at=from_minute(table.listed.item(i)),
+            expires_at=from_minute(table.expires.item(i)),
         )
 
     def __len__(self) -> int:
@@ -213,7 +238,12 @@ class IndicatorLists:
     def stats(self) -> ListStats:
         """Entries and bytes held by the arrays (the small-table dicts come on top)."""
         nbytes = sum(
-            t.hashes.nbytes + t.sources.nbytes + t.types.nbytes + t.listed.nbytes + t.expires.nbytes
+            t.hashes.nbytes
+            + t.sources.nbytes
+            + t.types.nbytes
+            + t.listed.nbytes
+            + t.expires.nbytes
+            + len(t.bitmap)
             for t in self._tables.values()
         )
         return ListStats(len(self), nbytes)
