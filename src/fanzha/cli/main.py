@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from fanzha.cli import bench, data, demo, lists, warnings
+from fanzha.cli import backtest, bench, data, demo, lists, warnings
 from fanzha.cli.common import ingest_path, open_store, print_summary
 from fanzha.settings import Settings
 from fanzha.stream.runner import Runner
@@ -26,6 +26,7 @@ app.add_typer(data.sim, name="sim")
 app.command("demo")(demo.demo)
 app.add_typer(bench.app, name="bench")
 app.add_typer(lists.app, name="lists")
+app.command("backtest")(backtest.backtest)
 
 
 @app.command()

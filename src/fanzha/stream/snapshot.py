@@ -51,6 +51,8 @@ class _StateUnpickler(pickle.Unpickler):
             return getattr(builtins, name)
         if module == "datetime" and name in {"datetime", "timedelta", "timezone"}:
             return getattr(dt, name)
+        if (module, name) == ("pydantic_core._pydantic_core", "TzInfo"):  # offsets of parsed timestamps
+            return super().find_class(module, name)
         if module.startswith("fanzha.") and module.split(".")[1] in {"detection", "event", "risk", "stream"}:
             return super().find_class(module, name)
         raise pickle.UnpicklingError(f"snapshot refers to {module}.{name}, which a snapshot may not hold")

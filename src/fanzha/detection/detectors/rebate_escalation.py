@@ -32,8 +32,10 @@ class RebateEscalation:
         if payee is not None and subject.person_id is None and event.amount_fen <= settings.rebate_max_fen:
             mark = Mark(event.occurred_at, str(event.amount_fen), FraudType.BRUSHING.value, event.event_id)
             remember(state, f"{self.name}:in:{payee}", mark, window, keep=4)
-        if subject.counterparty_key is not None:
-            return ()  # paying a known resident is not the brushing ring
+        if subject.counterparty_key is not None or (
+            subject.profile and subject.profile.knows(event.payee_account)
+        ):
+            return ()  # paying a known resident, or a payee paid before, is not the brushing ring
         rebates = recall(state, f"{self.name}:in:{subject.key}", event.occurred_at, window)
         if not rebates or event.amount_fen <= max(int(m.what) for m in rebates):
             return ()
