@@ -48,7 +48,8 @@ def test_resume_from_snapshot_gives_the_same_warnings(engine: Engine, tmp_path: 
     assert ingest(engine, write_jsonl(tmp_path / "1.jsonl", PART_1), snap) == ("replay", 0)
     assert read_snapshot(snap) is not None
     how, keys = ingest(engine, write_jsonl(tmp_path / "2.jsonl", PART_2), snap)
-    assert how == "snapshot" and keys > 0
+    assert how == "snapshot"
+    assert keys > 0
     assert ingest(engine, write_jsonl(tmp_path / "3.jsonl", PART_3), snap)[0] == "snapshot"
     assert warnings_of(engine) == reference_run(tmp_path)
 
@@ -65,7 +66,8 @@ def test_a_crash_after_a_commit_falls_back_to_replay_and_loses_nothing(
     crashed.save_snapshot = lambda: False  # type: ignore[method-assign]
     crashed.run(read_records(write_jsonl(tmp_path / "2.jsonl", PART_2)), source="2")
     how, replayed = ingest(engine, write_jsonl(tmp_path / "3.jsonl", PART_3), snap)
-    assert how == "replay" and replayed == len(PART_1) + len(PART_2)
+    assert how == "replay"
+    assert replayed == len(PART_1) + len(PART_2)
     assert warnings_of(engine) == reference_run(tmp_path)
 
 

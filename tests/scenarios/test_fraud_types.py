@@ -88,7 +88,8 @@ def test_brushing_small_rebates_then_growing_top_ups() -> None:
     ]
     level, fraud_type, codes = outcome(story)
     assert "ESCALATING_PAYMENTS_AFTER_REBATE" in codes
-    assert level is not None and level >= RiskLevel.HIGH
+    assert level is not None
+    assert level >= RiskLevel.HIGH
     assert fraud_type is FraudType.BRUSHING
 
 
@@ -110,7 +111,8 @@ def test_fake_loan_fees_paid_while_the_loan_never_arrives() -> None:
     ]
     level, fraud_type, codes = outcome(story)
     assert "REPEATED_LOAN_FEES" in codes
-    assert level is not None and level >= RiskLevel.MEDIUM
+    assert level is not None
+    assert level >= RiskLevel.MEDIUM
     assert fraud_type is FraudType.LOAN
 
 
@@ -133,7 +135,8 @@ def test_fake_authority_overseas_call_screen_share_then_large_transfer() -> None
     ]
     level, _, codes = outcome(story)
     assert {"TRANSFER_AFTER_OVERSEAS_CALL", "TRANSFER_AFTER_SCREEN_SHARE", "NEW_PAYEE_SPIKE"} <= codes
-    assert level is not None and level >= RiskLevel.HIGH
+    assert level is not None
+    assert level >= RiskLevel.HIGH
 
 
 def test_look_alike_legit_remote_support_then_a_small_purchase() -> None:
@@ -155,7 +158,8 @@ def test_fake_boss_new_member_in_work_group_then_finance_staff_pays() -> None:
     ]
     level, fraud_type, codes = outcome(story, groups=(PersonGroup.FINANCE_STAFF,))
     assert "FINANCE_TRANSFER_AFTER_GROUP_CONTACT" in codes
-    assert level is not None and level >= RiskLevel.HIGH
+    assert level is not None
+    assert level >= RiskLevel.HIGH
     assert fraud_type is FraudType.FAKE_BOSS_ACQ
 
 
@@ -166,7 +170,8 @@ def test_look_alike_the_same_payment_by_someone_not_in_finance_is_weaker() -> No
     ]
     level, _, codes = outcome(story)
     assert "TRANSFER_AFTER_NEW_GROUP_CONTACT" in codes
-    assert level is not None and level < RiskLevel.HIGH
+    assert level is not None
+    assert level < RiskLevel.HIGH
 
 
 def test_fake_customer_service_listed_site_then_several_new_payees() -> None:
@@ -178,7 +183,8 @@ def test_fake_customer_service_listed_site_then_several_new_payees() -> None:
     ]
     level, fraud_type, codes = outcome(story, lists=fraud_lists())
     assert {"FRAUD_URL_VISIT", "NEW_PAYEE_BURST"} <= codes
-    assert level is not None and level >= RiskLevel.MEDIUM
+    assert level is not None
+    assert level >= RiskLevel.MEDIUM
     assert fraud_type is FraudType.FAKE_CS_REFUND
 
 
@@ -190,7 +196,8 @@ def test_pig_butchering_new_chat_friend_virtual_number_then_big_deposit() -> Non
     ]
     level, _, codes = outcome(story)
     assert {"TRANSFER_AFTER_NEW_CHAT_CONTACT", "TRANSFER_AFTER_VIRTUAL_CALL", "NEW_PAYEE_SPIKE"} <= codes
-    assert level is not None and level >= RiskLevel.MEDIUM
+    assert level is not None
+    assert level >= RiskLevel.MEDIUM
 
 
 def test_payment_to_a_listed_account_is_critical_at_once() -> None:

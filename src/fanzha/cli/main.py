@@ -36,6 +36,9 @@ def ingest(
         bool, typer.Option(help="stamp assessments with event time instead of wall-clock time (replays)")
     ] = False,
     batch_size: Annotated[int | None, typer.Option(min=1, help="events per transaction")] = None,
+    snapshot: Annotated[
+        Path | None, typer.Option(help="detector-state snapshot file: resume from it, keep it current")
+    ] = None,
 ) -> None:
     """Feed events into the pipeline; bad records go to the dead-letter store and the stream goes on."""
     settings = Settings()
@@ -45,6 +48,7 @@ def ingest(
         event_time=event_time,
         batch_size=batch_size or settings.batch_size,
         fallback_unit=settings.fallback_unit,
+        snapshot_path=snapshot,
     )
     print_summary(ingest_path(runner, path))
 
