@@ -16,8 +16,9 @@ from scipy import sparse
 
 from fanzha.event.codes import FraudType
 from fanzha.sim.texts import Channel, Stage, Topic, fraud_text, normal_text
+from fanzha.text.featurise import LEXICON_PREFIX, features
 from fanzha.text.lexicon import CUE_PHRASES
-from fanzha.text.model import LEXICON_PREFIX, TextModel, features
+from fanzha.text.model import TextModel
 from fanzha.text.normalise import normalise
 
 DEFAULT_SEED = 20261121
