@@ -1,8 +1,10 @@
 """The fast scoring paths (one text, a batch, cues only when asked) give what the plain definition
 of the model gives: features as a set of names, a float64 dot product, cues from every feature."""
 
+import json
 import math
 import random
+import unicodedata
 
 import numpy as np
 import pytest
@@ -10,10 +12,12 @@ import pytest
 from fanzha.detection.text import TextVerdict
 from fanzha.event.codes import FraudType
 from fanzha.sim.texts import Channel, Stage, Topic, fraud_text, normal_text
+from fanzha.text import normalise as norm_module
 from fanzha.text.cues import TOP_FEATURES, extract_cues
 from fanzha.text.featurise import LEXICON_PREFIX, Featuriser, features, grams
 from fanzha.text.model import TextModel, default_scorer
 from fanzha.text.normalise import normalise
+from fanzha.text.service import score_lines, verdict_record
 
 EDGE_CASES = [
     "",
@@ -117,3 +121,41 @@ def test_featurisers_find_exactly_the_defined_features(n_range: tuple[int, int])
     assert [sorted(found.columns(t).tolist()) for t in texts] == expected
     columns, offsets = found.batch(texts)
     assert [sorted(columns[offsets[i] : offsets[i + 1]].tolist()) for i in range(len(texts))] == expected
+
+
+def reference_normalise(text: str) -> str:
+    """Every step of normalisation, none skipped, punctuation by a translation table."""
+    n = norm_module
+    t2s, _ = n._tables()
+    punct = {c: "," for c in range(0x21, 0x10000) if unicodedata.category(chr(c))[0] in "PS"}
+    punct = {c: v for c, v in punct.items() if not 0xE000 <= c <= 0xF8FF}
+    text = unicodedata.normalize("NFKC", text[: n.MAX_CHARS * 2]).lower().translate(t2s)
+    text = n._SPEAKER.sub("", text)
+    text = n._URL_RE.sub(n._URL, text)
+    text = n._LONG_NUMBER.sub(n._NUM, text)
+    text = n._NUMBER.sub("0", text)
+    text = n._NAME.sub("某", text)
+    text = n._EMOJI.sub(n._EMO, text)
+    text = text.replace("\n", ",").translate(punct)
+    text = n._COMMAS.sub(",", n._SPACE.sub("", text)).strip(",")
+    expand = {ord(n._URL): n.URL_TOKEN, ord(n._NUM): n.NUMBER_TOKEN, ord(n._EMO): n.EMOJI_TOKEN}
+    return text.translate(expand)[: n.MAX_CHARS]
+
+
+def test_normalise_skips_only_steps_that_cannot_match() -> None:
+    tricky = ["见www.abc.com", "打开HTTPS://x.y/z", "客服：你好", "甲:喂", "a.b", "§¥€→①②", "\ue000\ue001"]
+    for text in generated_texts(408) + tricky:
+        assert normalise(text) == reference_normalise(text)
+
+
+def test_scoring_lines_in_batches_keeps_order_and_errors() -> None:
+    texts = generated_texts(409)[:40]
+    lines = [json.dumps({"id": i, "text": t}, ensure_ascii=False) for i, t in enumerate(texts)]
+    lines[3:3] = ["", "{broken", json.dumps({"id": "x", "text": 7})]
+    model = default_scorer()
+    small, large = list(score_lines(lines, model, batch_size=2)), list(score_lines(lines, model))
+    assert small == large
+    assert len(small) == len(lines)
+    assert [r.get("error") is not None for r in small[2:7]] == [False, True, True, True, False]
+    assert [r["id"] for r in small if "error" not in r] == list(range(len(texts)))
+    assert small[0] == verdict_record(0, model.score(texts[0]))

@@ -24,7 +24,7 @@ import numpy.typing as npt
 
 from fanzha.detection.text import TextVerdict
 from fanzha.event.codes import FraudType
-from fanzha.text.cues import TOP_FEATURES, extract_cues
+from fanzha.text.cues import MIN_CONTRIBUTION, TOP_FEATURES, extract_cues
 from fanzha.text.featurise import LEXICON_PREFIX, Featuriser
 from fanzha.text.normalise import normalise, warm
 
@@ -107,15 +107,18 @@ class TextModel:
         )
 
     def _strongest(self, ids: IntArray, contributions: FloatArray) -> list[tuple[str, float]]:
-        """The `TOP_FEATURES` features that pushed hardest towards the decision, by name (ties by
-        name, so the choice never depends on the order features were found in)."""
+        """Of the `TOP_FEATURES` features that pushed hardest towards the decision (ties by name, so
+        the choice never depends on the order features were found in), those cues can use: by name."""
         if len(ids) > TOP_FEATURES:
-            top = np.lexsort((self._ranks[ids], -contributions))[:TOP_FEATURES].tolist()
+            top = np.lexsort((self._ranks[ids], -contributions))[:TOP_FEATURES]
         else:
-            top = list(range(len(ids)))
-        names, chosen = self.names(), ids.tolist()
-        values = contributions.tolist()
-        return [(names[chosen[k]], values[k]) for k in top]
+            top = np.arange(len(ids))
+        values = contributions[top].astype(np.float64)
+        usable = (values > MIN_CONTRIBUTION) & self._multi_char[ids[top]]
+        names = self._names
+        return [
+            (names[i], v) for i, v in zip(ids[top[usable]].tolist(), values[usable].tolist(), strict=True)
+        ]
 
     def names(self) -> list[str]:
         """Feature names by column."""
@@ -135,6 +138,16 @@ class TextModel:
         ranks = np.empty(len(bare), dtype=np.intp)
         ranks[sorted(range(len(bare)), key=bare.__getitem__)] = np.arange(len(bare), dtype=np.intp)
         return ranks
+
+    @cached_property
+    def _multi_char(self) -> npt.NDArray[np.bool_]:
+        """Columns whose name is longer than one char (single chars are never cues)."""
+        return np.array([len(name) > 1 for name in self._names], dtype=bool)
+
+    def warm(self) -> None:
+        """Build the lookup structures now, so that the first message is as fast as the others."""
+        for name in ("_featuriser", "_ranks", "_multi_char"):
+            getattr(self, name)
 
     @cached_property
     def _featuriser(self) -> Featuriser:
@@ -159,7 +172,9 @@ class TextModel:
 @cache
 def default_scorer() -> TextModel:
     """The packaged default model, loaded once per process."""
-    return load_model()
+    model = load_model()
+    model.warm()
+    return model
 
 
 def load_model(path: Path | None = None) -> TextModel:
