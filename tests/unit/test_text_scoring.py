@@ -1,6 +1,7 @@
 """The fast scoring paths (one text, a batch, cues only when asked) give what the plain definition
 of the model gives: features as a set of names, a float64 dot product, cues from every feature."""
 
+import dataclasses
 import json
 import math
 import random
@@ -15,9 +16,18 @@ from fanzha.sim.texts import Channel, Stage, Topic, fraud_text, normal_text
 from fanzha.text import normalise as norm_module
 from fanzha.text.cues import TOP_FEATURES, extract_cues
 from fanzha.text.featurise import LEXICON_PREFIX, Featuriser, features, grams
+from fanzha.text.lexicon import CUE_PHRASES
 from fanzha.text.model import TextModel, default_scorer
 from fanzha.text.normalise import normalise
 from fanzha.text.service import score_lines, verdict_record
+from fanzha.text.train import (
+    DEFAULT_SEED,
+    TrainConfig,
+    corpus_digest,
+    generated_corpus,
+    probe_scores,
+    probe_texts,
+)
 
 EDGE_CASES = [
     "",
@@ -159,3 +169,16 @@ def test_scoring_lines_in_batches_keeps_order_and_errors() -> None:
     assert [r.get("error") is not None for r in small[2:7]] == [False, True, True, True, False]
     assert [r["id"] for r in small if "error" not in r] == list(range(len(texts)))
     assert small[0] == verdict_record(0, model.score(texts[0]))
+
+
+def test_the_shipped_model_is_what_train_default_would_build() -> None:
+    """Retraining takes ~20 s, so check what it depends on: the generated corpus (a generator or
+    phrase-table change without `fanzha text train --default` fails here), the config, the lexicon,
+    and the scores the model gave a fixed probe set when it was trained (scoring code changes)."""
+    model = default_scorer()
+    hint = "the default model is stale: run `uv run fanzha text train --default`"
+    assert model.meta["config"] == dataclasses.asdict(TrainConfig()), hint
+    assert model.meta["corpus_sha256"] == corpus_digest(generated_corpus(DEFAULT_SEED)), hint
+    assert model.lexicon == CUE_PHRASES, hint
+    assert probe_scores(model) == pytest.approx(model.meta["probe"], abs=2e-4), hint
+    assert len(model.meta["probe"]) == len(probe_texts())

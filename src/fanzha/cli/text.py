@@ -89,14 +89,18 @@ def crosseval(
     from fanzha.text.model import load_model
 
     rows = run(sources(datasets), load_model(), progress=lambda msg: console.print(f"[dim]{msg}[/dim]"))
-    table = Table("trained on", "tested on", "n", "ROC-AUC", "R@1%FPR", "R@5%FPR", "acc", "type macro-F1")
+    table = Table(
+        "trained on", "tested on", "n", "ROC-AUC", "R@1%FPR", "R@5%FPR", "FPR@0.7", "FPR@0.9", "acc",
+        "type macro-F1",
+    )  # fmt: skip
     for row in rows:
         r = row.report
         table.add_row(
             row.trained_on, row.tested_on, str(r.n), _num(r.auc), _num(r.recall_at_fpr[0.01]),
-            _num(r.recall_at_fpr[0.05]), _num(r.binary_accuracy), _num(r.macro_f1),
+            _num(r.recall_at_fpr[0.05]), _num(r.fpr_at[0.7]), _num(r.fpr_at[0.9]), _num(r.binary_accuracy),
+            _num(r.macro_f1),
         )  # fmt: skip
-    Console(width=max(console.width, 140)).print(table)
+    Console(width=max(console.width, 160)).print(table)
 
 
 def bench_text(
@@ -125,7 +129,8 @@ def print_report(report: Report) -> None:
     console.print(
         f"n={report.n} fraud={report.n_fraud} ROC-AUC={_num(report.auc)} "
         f"recall@1%FPR={_num(report.recall_at_fpr.get(0.01))} "
-        f"recall@5%FPR={_num(report.recall_at_fpr.get(0.05))}"
+        f"recall@5%FPR={_num(report.recall_at_fpr.get(0.05))} "
+        + " ".join(f"FPR@{t}={_num(v)}" for t, v in report.fpr_at.items())
     )
     table = Table("type", "precision", "recall", "F1", "support")
     for label, (p, r, f1, support) in report.per_type.items():
