@@ -21,6 +21,8 @@ class TextVerdict:
 
 
 class TextScorer(Protocol):
-    """Scores one text. Implementations must be fast (thousands per second) and side-effect free."""
+    """Scores one text. Implementations must be fast (thousands per second) and side-effect free.
+    Cues may be left out (empty) when the probability is below `cues_from`: working them out costs
+    time, and callers that only act on high scores say so."""
 
-    def score(self, text: str) -> TextVerdict: ...
+    def score(self, text: str, *, cues_from: float = 0.0) -> TextVerdict: ...

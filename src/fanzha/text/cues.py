@@ -6,14 +6,14 @@ from collections.abc import Sequence
 
 MAX_CUES = 5
 TOP_FEATURES = 24
-_MIN_CONTRIBUTION = 0.02
+MIN_CONTRIBUTION = 0.02
 
 
 def extract_cues(norm: str, contributions: Sequence[tuple[str, float]]) -> tuple[str, ...]:
     """Spans of `norm` covered by the strongest features (n ≥ 2 or lexicon phrases), merged where
     they overlap or touch, ranked by their summed contribution. Every cue is a substring of `norm`."""
     strongest = sorted(
-        ((name.lstrip("§"), c) for name, c in contributions if c > _MIN_CONTRIBUTION and len(name) > 1),
+        ((name.lstrip("§"), c) for name, c in contributions if c > MIN_CONTRIBUTION and len(name) > 1),
         key=lambda item: (-item[1], item[0]),
     )[:TOP_FEATURES]
     spans: list[tuple[int, int, float]] = []

@@ -1,5 +1,5 @@
 """Evaluation: per-type precision/recall/F1, ROC-AUC for fraud vs not, recall at fixed false-positive
-rates, and a confusion matrix."""
+rates, the false-positive rate at the detector's thresholds, and a confusion matrix."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from fanzha.detection.text import TextScorer, TextVerdict
 from fanzha.text.train import Example
 
 NORMAL = "正常"
+DETECTOR_THRESHOLDS = (0.7, 0.9)  # FraudText's [DESIGN] defaults: FRAUD_TEXT, FRAUD_TEXT_HIGH
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class Report:
     per_type: dict[str, tuple[float, float, float, int]]  # precision, recall, f1, support
     confusion: dict[tuple[str, str], int]  # (true, predicted) → count
     binary_accuracy: float
+    fpr_at: dict[float, float | None]  # share of normal texts at or above each probability
 
     @property
     def macro_f1(self) -> float:
@@ -30,7 +32,7 @@ class Report:
 
 
 def evaluate(scorer: TextScorer, examples: Sequence[Example], fprs: Sequence[float] = (0.01, 0.05)) -> Report:
-    verdicts = [scorer.score(e.text) for e in examples]
+    verdicts = [scorer.score(e.text, cues_from=2.0) for e in examples]  # no cues needed
     return report(examples, verdicts, fprs)
 
 
@@ -58,6 +60,10 @@ def report(examples: Sequence[Example], verdicts: Sequence[TextVerdict], fprs: S
         per_type=per_type,
         confusion=dict(confusion),
         binary_accuracy=correct / len(examples) if examples else 0.0,
+        fpr_at={
+            t: sum(n >= t for n in negatives) / len(negatives) if negatives else None
+            for t in DETECTOR_THRESHOLDS
+        },
     )
 
 

@@ -1,18 +1,21 @@
 """The scoring model: char n-grams and cue phrases → a fraud head and a type head, with cues.
 
 Features of a normalised text are the distinct char n-grams (1..`n_max`) and the lexicon phrases it
-contains, each worth 1, the vector scaled to unit length. Column 0 of `weights` is the fraud-vs-not
-logistic head; the other columns are a multinomial head over fraud types (trained on fraud only).
-An artifact is one `.npz` file: vocabulary, float16 weights, biases, type names and metadata.
+contains (`text/featurise.py`), each worth 1, the vector scaled to unit length. Column 0 of `weights` is
+the fraud-vs-not logistic head; the other columns are a multinomial head over fraud types (trained on
+fraud only). An artifact is one `.npz` file: vocabulary, float16 weights, biases, type names and metadata.
+
+Scoring sums the weight rows of the few active columns (one `take` + `sum`; a batch is one segmented
+sum); cues are only worked out for verdicts at or above `cues_from`, since nobody reads the others.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -21,25 +24,13 @@ import numpy.typing as npt
 
 from fanzha.detection.text import TextVerdict
 from fanzha.event.codes import FraudType
-from fanzha.text.cues import TOP_FEATURES, extract_cues
+from fanzha.text.cues import MIN_CONTRIBUTION, TOP_FEATURES, extract_cues
+from fanzha.text.featurise import LEXICON_PREFIX, Featuriser
 from fanzha.text.normalise import normalise, warm
 
-LEXICON_PREFIX = "§"
 DEFAULT_MODEL_PATH = Path(__file__).with_name("default_model.npz")
 FloatArray = npt.NDArray[np.float32]
-
-
-def grams(text: str, n_min: int, n_max: int) -> set[str]:
-    """The distinct char n-grams of `text`, n = n_min..n_max."""
-    length = len(text)
-    return {text[i : i + n] for n in range(n_min, n_max + 1) for i in range(length - n + 1)}
-
-
-def features(text: str, n_range: tuple[int, int], lexicon: Iterable[str]) -> set[str]:
-    """N-grams plus `§phrase` for each lexicon phrase present."""
-    found = grams(text, *n_range)
-    found.update(LEXICON_PREFIX + phrase for phrase in lexicon if phrase in text)
-    return found
+IntArray = npt.NDArray[np.intp]
 
 
 @dataclass(frozen=True)
@@ -55,24 +46,57 @@ class TextModel:
     meta: dict[str, Any]
     threshold: float = 0.5
 
-    def score(self, text: str) -> TextVerdict:
-        return self.score_normalised(normalise(text))
+    def score(self, text: str, *, cues_from: float = 0.0) -> TextVerdict:
+        return self.score_normalised(normalise(text), cues_from=cues_from)
 
-    def score_normalised(self, norm: str) -> TextVerdict:
-        found = map(self.index.get, features(norm, self.n_range, self.lexicon))
-        present = [i for i in found if i is not None]
-        scale = 1.0 / math.sqrt(len(present)) if present else 0.0
-        rows = self.weights[present]
+    def score_normalised(self, norm: str, *, cues_from: float = 0.0) -> TextVerdict:
+        ids = self._featuriser.columns(norm)
+        rows = self.weights.take(ids, axis=0)
+        scale = 1.0 / math.sqrt(len(ids)) if len(ids) else 0.0
         logits = (rows.sum(axis=0) * scale + self.bias).tolist()
+        return self._verdict(norm, ids, scale, logits, cues_from=cues_from, rows=rows)
+
+    def score_many(self, texts: Sequence[str], *, cues_from: float = 0.0) -> list[TextVerdict]:
+        """The verdicts of `texts`, as `score` gives them, with one segmented sum for the batch."""
+        norms = [normalise(text) for text in texts]
+        columns, offsets = self._featuriser.batch(norms)
+        counts = np.diff(offsets)
+        scales = np.zeros(len(norms), dtype=np.float32)
+        sums = np.zeros((len(norms), len(self.bias)), dtype=np.float32)
+        filled = counts > 0
+        if filled.any():
+            sums[filled] = np.add.reduceat(self.weights.take(columns, axis=0), offsets[:-1][filled], axis=0)
+            scales[filled] = 1.0 / np.sqrt(counts[filled])
+        logits = (sums * scales[:, None] + self.bias).tolist()
+        bounds = offsets.tolist()
+        return [
+            self._verdict(norm, columns[bounds[i] : bounds[i + 1]], scale, row, cues_from=cues_from)
+            for i, (norm, scale, row) in enumerate(zip(norms, scales.tolist(), logits, strict=True))
+        ]
+
+    def _verdict(
+        self,
+        norm: str,
+        ids: IntArray,
+        scale: float,
+        logits: list[float],
+        *,
+        cues_from: float,
+        rows: FloatArray | None = None,
+    ) -> TextVerdict:
         probability = 1.0 / (1.0 + math.exp(-logits[0]))
         top_logit = max(logits[1:])
         exps = [math.exp(v - top_logit) for v in logits[1:]]
         total = sum(exps)
         best = exps.index(1.0) if 1.0 in exps else int(np.argmax(exps))
         fraud = probability >= self.threshold
-        # Fraud: what pushed towards fraud and towards this type; not fraud: what pushed away.
-        contributions = (rows[:, 0] + rows[:, 1 + best]) * scale if fraud else rows[:, 0] * -scale
-        cues = extract_cues(norm, self._strongest(present, contributions))
+        cues: tuple[str, ...] = ()
+        if probability >= cues_from:
+            if rows is None:
+                rows = self.weights.take(ids, axis=0)
+            # Fraud: what pushed towards fraud and towards this type; not fraud: what pushed away.
+            contributions = (rows[:, 0] + rows[:, 1 + best]) * scale if fraud else rows[:, 0] * -scale
+            cues = extract_cues(norm, self._strongest(ids, contributions))
         return TextVerdict(
             probability=probability,
             fraud_type=self.types[best] if fraud else None,
@@ -82,26 +106,55 @@ class TextModel:
             ),
         )
 
-    def _strongest(self, present: list[int], contributions: FloatArray) -> list[tuple[str, float]]:
-        """The features that pushed hardest towards the decision, by name."""
-        if len(contributions) > TOP_FEATURES:
-            top = np.argpartition(-contributions, TOP_FEATURES)[:TOP_FEATURES].tolist()
+    def _strongest(self, ids: IntArray, contributions: FloatArray) -> list[tuple[str, float]]:
+        """Of the `TOP_FEATURES` features that pushed hardest towards the decision (ties by name, so
+        the choice never depends on the order features were found in), those cues can use: by name."""
+        if len(ids) > TOP_FEATURES:
+            top = np.lexsort((self._ranks[ids], -contributions))[:TOP_FEATURES]
         else:
-            top = range(len(contributions))
-        names = self.names()
-        return [(names[present[k]], float(contributions[k])) for k in top]
+            top = np.arange(len(ids))
+        values = contributions[top].astype(np.float64)
+        usable = (values > MIN_CONTRIBUTION) & self._multi_char[ids[top]]
+        names = self._names
+        return [
+            (names[i], v) for i, v in zip(ids[top[usable]].tolist(), values[usable].tolist(), strict=True)
+        ]
 
     def names(self) -> list[str]:
-        cached: list[str] | None = self.meta.get("_names")
-        if cached is None:
-            cached = [""] * len(self.index)
-            for name, i in self.index.items():
-                cached[i] = name
-            self.meta["_names"] = cached
-        return cached
+        """Feature names by column."""
+        return self._names
+
+    @cached_property
+    def _names(self) -> list[str]:
+        names = [""] * len(self.index)
+        for name, i in self.index.items():
+            names[i] = name
+        return names
+
+    @cached_property
+    def _ranks(self) -> IntArray:
+        """Each column's rank in the order of names as cues read them (lexicon prefix dropped)."""
+        bare = [name.lstrip(LEXICON_PREFIX) for name in self._names]
+        ranks = np.empty(len(bare), dtype=np.intp)
+        ranks[sorted(range(len(bare)), key=bare.__getitem__)] = np.arange(len(bare), dtype=np.intp)
+        return ranks
+
+    @cached_property
+    def _multi_char(self) -> npt.NDArray[np.bool_]:
+        """Columns whose name is longer than one char (single chars are never cues)."""
+        return np.array([len(name) > 1 for name in self._names], dtype=bool)
+
+    def warm(self) -> None:
+        """Build the lookup structures now, so that the first message is as fast as the others."""
+        for name in ("_featuriser", "_ranks", "_multi_char"):
+            getattr(self, name)
+
+    @cached_property
+    def _featuriser(self) -> Featuriser:
+        return Featuriser(self.index, self.n_range, self.lexicon)
 
     def save(self, path: Path) -> None:
-        meta = {k: v for k, v in self.meta.items() if not k.startswith("_")}
+        meta = dict(self.meta)
         with path.open("wb") as handle:
             np.savez_compressed(
                 handle,
@@ -119,7 +172,9 @@ class TextModel:
 @cache
 def default_scorer() -> TextModel:
     """The packaged default model, loaded once per process."""
-    return load_model()
+    model = load_model()
+    model.warm()
+    return model
 
 
 def load_model(path: Path | None = None) -> TextModel:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
+from typing import Any, Protocol
 
-from fanzha.detection.text import TextScorer, TextVerdict
+from fanzha.detection.text import TextVerdict
 from fanzha.text.metrics import NORMAL
+
+
+class BatchScorer(Protocol):
+    def score_many(self, texts: Sequence[str]) -> list[TextVerdict]: ...
 
 
 def verdict_record(record_id: object, verdict: TextVerdict) -> dict[str, Any]:
@@ -22,8 +27,10 @@ def verdict_record(record_id: object, verdict: TextVerdict) -> dict[str, Any]:
     }
 
 
-def score_record(line: str, scorer: TextScorer) -> dict[str, Any]:
-    """One input line → its result, or `{"id", "error"}` naming what is wrong (never the content)."""
+def parse_record(line: str) -> tuple[object, str] | dict[str, Any]:
+    """One input line → (id, text), or `{"id", "error"}` naming what is wrong (never the content)."""
+    if not line.strip():
+        return {"id": None, "error": "empty line"}
     try:
         record = json.loads(line)
     except json.JSONDecodeError:
@@ -35,12 +42,16 @@ def score_record(line: str, scorer: TextScorer) -> dict[str, Any]:
         return {"id": record_id, "error": "text is missing or not a string"}
     if not text.strip():
         return {"id": record_id, "error": "text is empty"}
-    return verdict_record(record_id, scorer.score(text))
+    return record_id, text
 
 
-def score_lines(lines: Iterable[str], scorer: TextScorer) -> Iterator[dict[str, Any]]:
-    for line in lines:
-        if line.strip():
-            yield score_record(line, scorer)
-        else:
-            yield {"id": None, "error": "empty line"}
+def score_lines(
+    lines: Iterable[str], scorer: BatchScorer, batch_size: int = 1000
+) -> Iterator[dict[str, Any]]:
+    """One result per line, in order; the valid lines of each `batch_size` lines scored as one batch."""
+    source = iter(lines)
+    while chunk := [parse_record(line) for line in islice(source, batch_size)]:
+        valid = [parsed for parsed in chunk if isinstance(parsed, tuple)]
+        verdicts = iter(scorer.score_many([text for _, text in valid]))
+        for parsed in chunk:
+            yield verdict_record(parsed[0], next(verdicts)) if isinstance(parsed, tuple) else parsed

@@ -5,6 +5,7 @@ scikit-learn is imported here only, so scoring never pays for it.
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections import Counter
 from collections.abc import Sequence
@@ -16,11 +17,13 @@ from scipy import sparse
 
 from fanzha.event.codes import FraudType
 from fanzha.sim.texts import Channel, Stage, Topic, fraud_text, normal_text
+from fanzha.text.featurise import LEXICON_PREFIX, features
 from fanzha.text.lexicon import CUE_PHRASES
-from fanzha.text.model import LEXICON_PREFIX, TextModel, features
+from fanzha.text.model import TextModel
 from fanzha.text.normalise import normalise
 
 DEFAULT_SEED = 20261121
+PROBE_SEED = 31
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +60,27 @@ def generated_corpus(seed: int = DEFAULT_SEED, per_type: int = 1500, per_topic: 
     return examples
 
 
+def corpus_digest(examples: Sequence[Example]) -> str:
+    """SHA-256 of the labelled texts, in order: what a model was trained on, in a few bytes."""
+    digest = hashlib.sha256()
+    for example in examples:
+        digest.update(f"{example.label.value if example.label else ''}\t{example.text}\n".encode())
+    return digest.hexdigest()
+
+
+def probe_texts() -> list[str]:
+    """A fixed handful of generated texts: one per fraud type and one per normal topic and channel."""
+    rng = random.Random(PROBE_SEED)
+    stages, channels = tuple(Stage), tuple(Channel)
+    texts = [fraud_text(t, stages[i % len(stages)], channels[i % 3], rng) for i, t in enumerate(FraudType)]
+    return texts + [normal_text(topic, channel, rng) for topic in Topic for channel in channels]
+
+
+def probe_scores(model: TextModel) -> list[float]:
+    """The model's fraud probabilities of `probe_texts()`, to 4 decimals (stored with the model)."""
+    return [round(v.probability, 4) for v in model.score_many(probe_texts(), cues_from=2.0)]
+
+
 def fit(examples: Sequence[Example], config: TrainConfig = TrainConfig()) -> TextModel:
     """Fit both heads; deterministic for the same examples and config."""
     from sklearn.linear_model import LogisticRegression
@@ -84,8 +108,9 @@ def fit(examples: Sequence[Example], config: TrainConfig = TrainConfig()) -> Tex
         "examples": len(examples),
         "fraud_examples": int(is_fraud.sum()),
         "config": {k: getattr(config, k) for k in config.__dataclass_fields__},
+        "corpus_sha256": corpus_digest(examples),
     }
-    return _pruned(
+    model = _pruned(
         vocab=vocab,
         weights=weights,
         bias=bias,
@@ -93,6 +118,8 @@ def fit(examples: Sequence[Example], config: TrainConfig = TrainConfig()) -> Tex
         config=config,
         meta=meta,
     )
+    model.meta["probe"] = probe_scores(model)
+    return model
 
 
 def _vocabulary(docs: Sequence[set[str]], min_df: int) -> list[str]:

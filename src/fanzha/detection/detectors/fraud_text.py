@@ -43,7 +43,7 @@ class FraudText:
         text, channel = _text_of(event)
         if scorer is None or not text or not text.strip():
             return ()
-        verdict = scorer.score(text)
+        verdict = scorer.score(text, cues_from=self.threshold)
         if verdict.fraud_type is None or verdict.probability < self.threshold:
             return ()
         high = verdict.probability >= self.high

@@ -1,0 +1,88 @@
+"""Features of a normalised text: its distinct char n-grams and the lexicon phrases it contains.
+
+`features` is the definition (training builds its vocabulary with it). `Featuriser` computes the
+same set as model columns, fast: the n-grams are made by C-level `map`s over shifted copies of the
+text (no Python loop per character) and looked up in one pass; a lexicon phrase is only searched for
+when its first n-gram occurs (a phrase no longer than the longest n-gram occurs exactly when it is one).
+(Packing n-grams into integers and looking them up with NumPy was tried: no faster for messages of
+tens to hundreds of characters, since the cost is the memory traffic of the vocabulary lookups.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from operator import add
+
+import numpy as np
+import numpy.typing as npt
+
+LEXICON_PREFIX = "§"
+IntArray = npt.NDArray[np.intp]
+
+
+def grams(text: str, n_min: int, n_max: int) -> set[str]:
+    """The distinct char n-grams of `text`, n = n_min..n_max."""
+    found: set[str] = set()
+    level: list[str] = list(text)
+    for n in range(1, n_max + 1):
+        if n > 1:
+            level = list(map(add, level, text[n - 1 :]))
+        if n >= n_min:
+            found.update(level)
+    return found
+
+
+def features(text: str, n_range: tuple[int, int], lexicon: Iterable[str]) -> set[str]:
+    """N-grams plus `§phrase` for each lexicon phrase present."""
+    found = grams(text, *n_range)
+    found.update(LEXICON_PREFIX + phrase for phrase in lexicon if phrase in text)
+    return found
+
+
+class _Lexicon:
+    """Lexicon phrases the model has a column for, keyed by their first n-gram."""
+
+    def __init__(self, index: dict[str, int], n_range: tuple[int, int], lexicon: Iterable[str]) -> None:
+        n_min, n_max = n_range
+        self.triggers: dict[str, list[tuple[str, int, bool]]] = {}  # (phrase, column, is the n-gram)
+        self.always: list[tuple[str, int]] = []  # phrases no n-gram announces
+        for phrase in dict.fromkeys(lexicon):
+            column = index.get(LEXICON_PREFIX + phrase)
+            if column is None:
+                continue
+            length = min(len(phrase), n_max)
+            if length >= max(n_min, 1):
+                key = phrase[:length]
+                self.triggers.setdefault(key, []).append((phrase, column, key == phrase))
+            else:
+                self.always.append((phrase, column))
+
+    def found(self, norm: str, keys: Iterable[str]) -> list[int]:
+        """Columns of the phrases in `norm`, given the trigger n-grams that occur in it."""
+        columns = [
+            column for key in keys for phrase, column, whole in self.triggers[key] if whole or phrase in norm
+        ]
+        return columns + [column for phrase, column in self.always if phrase in norm]
+
+
+class Featuriser:
+    """Maps normalised texts to the model columns of their features."""
+
+    def __init__(self, index: dict[str, int], n_range: tuple[int, int], lexicon: Iterable[str]) -> None:
+        self._get, self._n_range = index.get, n_range
+        self._lexicon = _Lexicon(index, n_range, lexicon)
+        self._keys = frozenset(self._lexicon.triggers)
+
+    def columns(self, norm: str) -> IntArray:
+        """The distinct model columns of `features(norm, …)` (in no particular order)."""
+        found_grams = grams(norm, *self._n_range)
+        found = [c for c in map(self._get, found_grams) if c is not None]
+        found += self._lexicon.found(norm, found_grams & self._keys)
+        return np.array(found, dtype=np.intp)
+
+    def batch(self, norms: Sequence[str]) -> tuple[IntArray, IntArray]:
+        """(columns of all texts one after the other, where each text's columns start; n + 1)."""
+        parts = [self.columns(norm) for norm in norms]
+        offsets = np.zeros(len(parts) + 1, dtype=np.intp)
+        np.cumsum([len(p) for p in parts], out=offsets[1:])
+        return (np.concatenate(parts) if parts else np.zeros(0, dtype=np.intp)), offsets
