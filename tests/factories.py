@@ -83,3 +83,21 @@ def fraud_lists(listed_at: datetime | None = None) -> list[Indicator]:
             listed_at=listed_at,
         ),
     ]
+
+
+RING_ACCOUNT = "6200888800000001"
+
+
+def incoming(minutes: float, payer: str = RING_ACCOUNT, amount_fen: int = 2_000, **kw: Any) -> dict[str, Any]:
+    """A payment into the victim's account."""
+    return record(
+        "transfer", minutes, payer_account=payer, payee_account=VICTIM_ACCOUNT, amount_fen=amount_fen, **kw
+    )
+
+
+def sms(minutes: float, counterpart: str = FRAUD_PHONE, **kw: Any) -> dict[str, Any]:
+    return record("sms", minutes, phone=VICTIM_PHONE, counterpart=counterpart, direction="IN", **kw)
+
+
+def chat(minutes: float, counterpart: str = "wxid_boss_clone", **kw: Any) -> dict[str, Any]:
+    return record("chat", minutes, phone=VICTIM_PHONE, counterpart=counterpart, platform="wechat", **kw)

@@ -7,6 +7,7 @@ The embedded runner, replays and the tests all run this same code; the store imp
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 from fanzha.clock import Clock
@@ -16,11 +17,11 @@ from fanzha.detection.engine import detect
 from fanzha.detection.model import Signal
 from fanzha.detection.registry import DETECTORS
 from fanzha.detection.state import KeyedState
-from fanzha.event.model import Event, subject_identifier
+from fanzha.event.model import Event, Transfer, subject_identifier
 from fanzha.risk.model import Assessment
 from fanzha.risk.policy import Policy
 from fanzha.risk.scoring import assess
-from fanzha.warning.dedup import open_or_enrich
+from fanzha.warning.dedup import ShadowDecision, open_or_enrich, virtual_warning
 from fanzha.warning.model import Warning
 
 
@@ -46,6 +47,10 @@ class AssessmentRepository(Protocol):
     def add(self, assessment: Assessment, *, warning_id: int | None) -> None: ...
 
 
+class ShadowRepository(Protocol):
+    def add(self, decision: ShadowDecision) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """The repositories of one transaction; only the runner that owns it commits."""
 
@@ -58,6 +63,9 @@ class UnitOfWork(Protocol):
     @property
     def assessments(self) -> AssessmentRepository: ...
 
+    @property
+    def shadow(self) -> ShadowRepository: ...
+
 
 @dataclass(frozen=True, slots=True)
 class PipelineContext:
@@ -69,6 +77,8 @@ class PipelineContext:
     directory: Directory
     fallback_unit: str | None = None
     detectors: tuple[Detector, ...] = field(default_factory=lambda: tuple(DETECTORS.values()))
+    # A candidate policy scored beside the active one; what it would do is recorded, never dispatched.
+    shadow_policy: Policy | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +88,7 @@ class Evaluation:
     subject: Subject
     signals: tuple[Signal, ...]
     assessment: Assessment | None
+    shadow: ShadowDecision | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,16 +101,22 @@ class Handled:
 
 
 def resolve_subject(event: Event, directory: Directory) -> Subject:
-    """The person an event concerns (by id, else through the directory), or its raw identifier."""
+    """The person an event concerns (by id, else through the directory), or its raw identifier.
+
+    For a transfer, the payee's person key is resolved too when the payee is a known resident."""
+    counterparty = None
+    if isinstance(event, Transfer):
+        payee = directory.person_for(f"account:{event.payee_account}")
+        counterparty = f"person:{payee}" if payee is not None else None
     if event.person_id:
-        return Subject(f"person:{event.person_id}", event.person_id)
+        return Subject(f"person:{event.person_id}", event.person_id, counterparty)
     identifier = subject_identifier(event)
     if identifier is None:
-        return Subject(f"event:{event.event_id}", None)
+        return Subject(f"event:{event.event_id}", None, counterparty)
     person_id = directory.person_for(identifier)
     if person_id is None:
-        return Subject(identifier, None)
-    return Subject(f"person:{person_id}", person_id)
+        return Subject(identifier, None, counterparty)
+    return Subject(f"person:{person_id}", person_id, counterparty)
 
 
 def evaluate(event: Event, state: KeyedState, ctx: PipelineContext) -> Evaluation:
@@ -111,20 +128,33 @@ def evaluate(event: Event, state: KeyedState, ctx: PipelineContext) -> Evaluatio
     key = f"risk:{subject.key}"
     stored = state.get(key)
     recent = stored if isinstance(stored, tuple) else ()
-    window = ctx.policy.window
+    window = max(ctx.policy.window, ctx.shadow_policy.window if ctx.shadow_policy else ctx.policy.window)
     at = event.occurred_at
     kept = tuple(s for s in recent if isinstance(s, Signal) and at - s.at <= window)
     combined = (*kept, *signals)
-    state.put(key, combined[-32:])
-    assessment = assess(
+    state.put(key, combined[-32:], at + window)
+    now = ctx.clock.now()
+    assessment = _assess(subject, event, combined, ctx.policy, now)
+    shadow = None
+    if ctx.shadow_policy is not None:
+        candidate = _assess(subject, event, combined, ctx.shadow_policy, now)
+        shadow = virtual_warning(state, candidate, at, ctx.shadow_policy.window)
+    return Evaluation(subject, signals, assessment, shadow)
+
+
+def _assess(
+    subject: Subject, event: Event, signals: tuple[Signal, ...], policy: Policy, now: datetime
+) -> Assessment:
+    at = event.occurred_at
+    in_window = tuple(s for s in signals if at - s.at <= policy.window)
+    return assess(
         subject_key=subject.key,
         person_id=subject.person_id,
         event_id=event.event_id,
-        signals=combined,
-        policy=ctx.policy,
-        now=ctx.clock.now(),
+        signals=in_window,
+        policy=policy,
+        now=now,
     )
-    return Evaluation(subject, signals, assessment)
 
 
 def handle(event: Event, *, uow: UnitOfWork, state: KeyedState, ctx: PipelineContext) -> Handled:
@@ -139,4 +169,6 @@ def handle(event: Event, *, uow: UnitOfWork, state: KeyedState, ctx: PipelineCon
     updated = open_or_enrich(current, assessment, unit or ctx.fallback_unit)
     warning_id = uow.warnings.save(updated) if updated is not None else None
     uow.assessments.add(assessment, warning_id=warning_id)
+    if evaluation.shadow is not None:
+        uow.shadow.add(evaluation.shadow)
     return Handled(evaluation, warning_id, current is None and warning_id is not None)

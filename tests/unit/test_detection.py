@@ -79,7 +79,8 @@ def test_listed_app_is_a_fraud_app_even_without_a_risky_category() -> None:
         [Indicator(kind=IndicatorKind.APP, value="com.fake.loan", fraud_type=FraudType.LOAN)]
     )
     fired = run([install(0, app="极速贷", category="LOAN", package="com.fake.loan"), transfer(5)], lists)
-    assert fired == [["FRAUD_APP_INSTALLED"], ["TRANSFER_AFTER_SCREEN_SHARE"]]
+    # The loan app also arms the fake-loan question: a payment to a new payee after it is a "fee".
+    assert fired == [["FRAUD_APP_INSTALLED"], ["TRANSFER_AFTER_SCREEN_SHARE", "FEE_AFTER_LOAN_APP"]]
 
 
 def test_listed_url_visit_matches_on_host() -> None:

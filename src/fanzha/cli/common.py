@@ -62,7 +62,7 @@ def ingest_path(runner: Runner, path: Path) -> Summary:
     total = Summary()
     with progress_bar() as progress:
         replay = progress.add_task("恢复检测状态 (replay)", total=None)
-        total.replayed = runner.warm_up(lambda n: progress.advance(replay, n))
+        _, total.replayed = runner.resume(lambda n: progress.advance(replay, n))
         progress.update(replay, total=total.replayed, completed=total.replayed)
         for file in files:
             task = progress.add_task(f"处理 {file.name}", total=count_records(file))

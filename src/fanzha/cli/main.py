@@ -8,7 +8,20 @@ from typing import Annotated
 import typer
 
 from fanzha.audit import logfilter
-from fanzha.cli import bench, data, demo, evaluate, funds, retention, text, users, warnings, workflow
+from fanzha.cli import (
+    backtest,
+    bench,
+    data,
+    demo,
+    evaluate,
+    funds,
+    lists,
+    retention,
+    text,
+    users,
+    warnings,
+    workflow,
+)
 from fanzha.cli.common import ingest_path, open_store, print_summary
 from fanzha.settings import Settings
 from fanzha.stream.runner import Runner
@@ -34,6 +47,8 @@ app.add_typer(bench.app, name="bench")
 app.command("bank-sim")(funds.bank_sim)
 app.command("evaluate")(evaluate.evaluate)
 workflow.register(app)
+app.add_typer(lists.app, name="lists")
+app.command("backtest")(backtest.backtest)
 
 
 @app.command()
@@ -43,6 +58,9 @@ def ingest(
         bool, typer.Option(help="stamp assessments with event time instead of wall-clock time (replays)")
     ] = False,
     batch_size: Annotated[int | None, typer.Option(min=1, help="events per transaction")] = None,
+    snapshot: Annotated[
+        Path | None, typer.Option(help="detector-state snapshot file: resume from it, keep it current")
+    ] = None,
 ) -> None:
     """Feed events into the pipeline; bad records go to the dead-letter store and the stream goes on."""
     settings = Settings()
@@ -52,6 +70,7 @@ def ingest(
         event_time=event_time,
         batch_size=batch_size or settings.batch_size,
         fallback_unit=settings.fallback_unit,
+        snapshot_path=snapshot,
     )
     print_summary(ingest_path(runner, path))
 

@@ -1,42 +1,88 @@
 """Keyed detector state behind a small interface, so the same detectors run in-memory or on a
-distributed engine's keyed state.
+distributed engine's keyed state (Apache Flink: `ValueState` per key plus an event-time timer).
 
 Values must be immutable (frozen dataclasses, tuples): detectors replace them, never mutate them.
 That lets `OverlayState` stage a batch's writes and drop them on rollback.
+
+Every `put` may name an expiry (an event-time timer). Keys whose timer has passed are dropped by
+`expire(now)`, so state stays bounded as the number of people grows: a person who goes quiet
+costs nothing once their windows have passed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 _DELETED = object()
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+# Timers fire in buckets of this width: a key lives at most this much past its expiry.
+TIMER_RESOLUTION = timedelta(minutes=15)
 
 
 class KeyedState(Protocol):
-    """Get and put immutable values by string key."""
+    """Get and put immutable values by string key; `expires` is when the key may be dropped."""
 
     def get(self, key: str) -> object | None: ...
 
-    def put(self, key: str, value: object) -> None: ...
+    def put(self, key: str, value: object, expires: datetime | None = None) -> None: ...
 
     def delete(self, key: str) -> None: ...
 
 
+def _bucket(when: datetime) -> int:
+    return int((when - _EPOCH) / TIMER_RESOLUTION) + 1
+
+
 class InMemoryState:
-    """A dict-backed state that can be snapshotted and restored."""
+    """A dict-backed state with event-time timers that can be snapshotted and restored.
+
+    Timers live in a wheel of buckets (one entry per key, whatever the number of puts), so both
+    setting a timer and firing the due ones cost O(1) per key.
+    """
 
     def __init__(self) -> None:
         self._data: dict[str, object] = {}
+        self._timer: dict[str, int] = {}  # key -> bucket
+        self._wheel: dict[int, set[str]] = {}  # bucket -> keys
 
     def get(self, key: str) -> object | None:
         return self._data.get(key)
 
-    def put(self, key: str, value: object) -> None:
+    def put(self, key: str, value: object, expires: datetime | None = None) -> None:
         self._data[key] = value
+        old = self._timer.get(key)
+        new = _bucket(expires) if expires is not None else None
+        if old == new:
+            return
+        if old is not None:
+            self._wheel[old].discard(key)
+        if new is None:
+            del self._timer[key]
+        else:
+            self._timer[key] = new
+            self._wheel.setdefault(new, set()).add(key)
 
     def delete(self, key: str) -> None:
         self._data.pop(key, None)
+        old = self._timer.pop(key, None)
+        if old is not None:
+            self._wheel[old].discard(key)
+
+    def expire(self, now: datetime) -> int:
+        """Drop every key whose timer fell due before `now`; returns how many."""
+        due = _bucket(now) - 1
+        dropped = 0
+        for bucket in sorted(b for b in self._wheel if b <= due):
+            for key in self._wheel.pop(bucket):
+                self._data.pop(key, None)
+                self._timer.pop(key, None)
+                dropped += 1
+        if dropped and dropped >= len(self._data):
+            # Python dicts never shrink on deletion: rebuild them once most keys are gone.
+            self._data, self._timer = dict(self._data), dict(self._timer)
+        return dropped
 
     def __len__(self) -> int:
         return len(self._data)
@@ -45,11 +91,18 @@ class InMemoryState:
         return iter(self._data.items())
 
     def snapshot(self) -> dict[str, object]:
-        """A shallow copy; safe because values are immutable."""
-        return dict(self._data)
+        """Values and timers; a shallow copy is safe because values are immutable."""
+        return {"data": dict(self._data), "timers": dict(self._timer)}
 
     def restore(self, snapshot: dict[str, object]) -> None:
-        self._data = dict(snapshot)
+        data, timers = snapshot.get("data"), snapshot.get("timers")
+        if not isinstance(data, dict) or not isinstance(timers, dict):
+            raise ValueError("not a state snapshot")
+        self._data = dict(data)
+        self._timer = dict(timers)
+        self._wheel = {}
+        for key, bucket in self._timer.items():
+            self._wheel.setdefault(bucket, set()).add(key)
 
 
 class OverlayState:
@@ -57,27 +110,28 @@ class OverlayState:
 
     def __init__(self, base: InMemoryState) -> None:
         self._base = base
-        self._staged: dict[str, object] = {}
+        self._staged: dict[str, tuple[object, datetime | None]] = {}
 
     def get(self, key: str) -> object | None:
-        if key in self._staged:
-            value = self._staged[key]
+        staged = self._staged.get(key)
+        if staged is not None:
+            value = staged[0]
             return None if value is _DELETED else value
         return self._base.get(key)
 
-    def put(self, key: str, value: object) -> None:
-        self._staged[key] = value
+    def put(self, key: str, value: object, expires: datetime | None = None) -> None:
+        self._staged[key] = (value, expires)
 
     def delete(self, key: str) -> None:
-        self._staged[key] = _DELETED
+        self._staged[key] = (_DELETED, None)
 
     def commit(self) -> None:
         """Apply the staged writes to the base state."""
-        for key, value in self._staged.items():
+        for key, (value, expires) in self._staged.items():
             if value is _DELETED:
                 self._base.delete(key)
             else:
-                self._base.put(key, value)
+                self._base.put(key, value, expires)
         self._staged.clear()
 
     def discard(self) -> None:

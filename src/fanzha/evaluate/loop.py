@@ -38,6 +38,7 @@ from fanzha.risk.model import Assessment
 from fanzha.risk.policy import Policy, default_policy
 from fanzha.sim.world import World
 from fanzha.store.directory import InMemoryDirectory
+from fanzha.warning.dedup import ShadowDecision
 from fanzha.warning.model import Warning, WarningStatus
 from fanzha.warning.routing import Residence, UnitNode
 
@@ -135,6 +136,7 @@ class MemoryUnitOfWork:
         self.events = self
         self.warnings = self
         self.assessments = _Assessments(self.scores)
+        self.shadow = _NoShadow()
 
     def add(self, event: Event, *, subject_key: str) -> None:
         self.stored.add(event.event_id)
@@ -156,6 +158,13 @@ class MemoryUnitOfWork:
         self.all_warnings[warning_id] = replace(warning, status=WarningStatus.CLOSED, updated_at=at)
         if self._open.get(warning.subject_key) == warning_id:
             del self._open[warning.subject_key]
+
+
+class _NoShadow:
+    """The evaluation runs no candidate policy beside the active one."""
+
+    def add(self, decision: ShadowDecision) -> None:
+        raise AssertionError("the evaluation runs without a shadow policy")
 
 
 class _Assessments:

@@ -72,3 +72,6 @@ class Indicator(_Entity):
     listed_at: AwareDatetime | None = Field(
         default=None, description="when the list learned it; before then it does not match (None: always)"
     )
+    expires_at: AwareDatetime | None = Field(
+        default=None, description="from then on it no longer matches (None: never)"
+    )

@@ -11,6 +11,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
+from fanzha.store.lists import ListRepository, ShadowRepository
 from fanzha.store.outbox import OutboxRepository
 from fanzha.store.repositories import (
     AssessmentRepository,
@@ -80,17 +81,21 @@ class UnitOfWork:
         self.dead_letters = DeadLetterRepository(self.session)
         self.workflow = WorkflowRepository(self.session)
         self.outbox = OutboxRepository(self.session)
+        self.shadow = ShadowRepository(self.session)
+        self.lists = ListRepository(self.session)
         return self
 
     def commit(self) -> None:
         # Buffered rows go in dependency order: events before the assessments that cite them.
         self.events.flush()
         self.assessments.flush()
+        self.shadow.flush()
         self.session.commit()
 
     def rollback(self) -> None:
         self.events.discard()
         self.assessments.discard()
+        self.shadow.discard()
         self.session.rollback()
 
     def __exit__(

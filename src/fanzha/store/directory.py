@@ -7,9 +7,10 @@ from collections.abc import Iterable
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from fanzha.detection.context import IndicatorLists, normalise
-from fanzha.event.codes import FraudType, IndicatorKind, UnitLevel
+from fanzha.detection.lists import IndicatorLists
+from fanzha.event.codes import PersonGroup, UnitLevel
 from fanzha.event.entities import Account, Indicator, Person, Phone, Unit
+from fanzha.store.lists import ListRepository, indicator_values
 from fanzha.store.tables import AccountRow, IndicatorRow, PersonRow, PhoneRow, UnitRow
 
 
@@ -42,18 +43,27 @@ def load_directory(session: Session) -> InMemoryDirectory:
 
 
 def load_indicators(session: Session) -> IndicatorLists:
-    lists = IndicatorLists()
-    for row in session.scalars(select(IndicatorRow)):
-        lists.add(
-            Indicator(
-                kind=IndicatorKind(row.kind),
-                value=row.value,
-                source=row.source,
-                fraud_type=FraudType(row.fraud_type),
-                listed_at=row.listed_at,
-            )
-        )
-    return lists
+    return ListRepository(session).load()
+
+
+class InMemoryProfiles:
+    """Person → population groups (finance staff, elderly ...), for detectors that ask."""
+
+    def __init__(self, groups: dict[str, frozenset[PersonGroup]]) -> None:
+        self._groups = groups
+
+    def groups(self, person_id: str) -> frozenset[PersonGroup]:
+        return self._groups.get(person_id, frozenset())
+
+
+def load_profiles(session: Session) -> InMemoryProfiles:
+    known = {g.value for g in PersonGroup}
+    groups: dict[str, frozenset[PersonGroup]] = {}
+    for person_id, names in session.execute(select(PersonRow.person_id, PersonRow.groups)):
+        chosen = frozenset(PersonGroup(n) for n in names or () if n in known and n != PersonGroup.OTHER.value)
+        if chosen:
+            groups[person_id] = chosen
+    return InMemoryProfiles(groups)
 
 
 def city_unit(session: Session) -> str | None:
@@ -86,10 +96,4 @@ def replace_reference_data(
 
 
 def _indicator_values(indicator: Indicator) -> dict[str, object]:
-    return {
-        "kind": indicator.kind.value,
-        "value": normalise(indicator.kind, indicator.value),
-        "source": indicator.source,
-        "fraud_type": indicator.fraud_type.value,
-        "listed_at": indicator.listed_at,
-    }
+    return indicator_values(indicator)

@@ -43,7 +43,8 @@ class EventRepository:
 
     def flush(self) -> None:
         if self._pending:
-            self._session.execute(insert(EventRow), self._pending)
+            # Core insert on the session's connection: the ORM's bulk path costs more than the write.
+            self._session.connection().execute(insert(EventRow), self._pending)
             self._pending = []
         if self._transfers:
             self._session.execute(insert(TransferRow), self._transfers)
@@ -102,7 +103,7 @@ class AssessmentRepository:
 
     def flush(self) -> None:
         if self._pending:
-            self._session.execute(insert(AssessmentRow), self._pending)
+            self._session.connection().execute(insert(AssessmentRow), self._pending)
             self._pending = []
 
     def discard(self) -> None:

@@ -100,6 +100,7 @@ class IndicatorRow(Base):
     source: Mapped[str] = mapped_column(String(60))
     fraud_type: Mapped[str] = mapped_column(String(32))
     listed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class EventRow(Base):

@@ -3,8 +3,9 @@
 A batch is one transaction. Detector state writes are staged in an overlay and applied only after
 the commit, so a failed batch leaves neither rows nor state behind; it is then retried one record
 at a time, and a record that still fails goes to the dead-letter store. After a restart, state is
-rebuilt by replaying the stored events of the last detection window, and events already stored
-are skipped, so re-ingesting a file creates no duplicates.
+restored from the last snapshot when it matches the store, else rebuilt by replaying the stored
+events of the last detection window; events already stored are skipped, so re-ingesting a file
+creates no duplicates. Expired state keys are dropped after every batch.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import islice
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
@@ -26,7 +28,8 @@ from fanzha.event.parse import Rejection, parse_line, parse_mapping
 from fanzha.pipeline import Handled, PipelineContext, evaluate, handle
 from fanzha.risk.policy import Policy, default_policy
 from fanzha.store.db import UnitOfWork, session_factory
-from fanzha.store.directory import city_unit, load_directory, load_indicators
+from fanzha.store.directory import city_unit, load_directory, load_indicators, load_profiles
+from fanzha.stream.snapshot import Snapshot, fingerprint, read_snapshot, write_snapshot
 from fanzha.stream.sources import RawRecord
 from fanzha.text.model import default_scorer
 
@@ -88,6 +91,9 @@ class Runner:
         batch_size: int = 500,
         detector_settings: DetectorSettings | None = None,
         fallback_unit: str | None = None,
+        shadow_policy: Policy | None = None,
+        snapshot_path: Path | None = None,
+        snapshot_every: int = 200,
     ) -> None:
         self._factory = session_factory(engine)
         self._event_clock = ManualClock(_EPOCH) if event_time else None
@@ -98,15 +104,59 @@ class Runner:
         with self._factory() as session:
             directory = load_directory(session)
             lists = load_indicators(session)
+            profiles = load_profiles(session)
             fallback = fallback_unit or city_unit(session)
         self.ctx = PipelineContext(
             clock=self._event_clock or clock or SystemClock(),
             policy=policy,
-            detection=DetectionContext(lists=lists, settings=settings, text_scorer=default_scorer()),
+            detection=DetectionContext(
+                lists=lists, settings=settings, profiles=profiles, text_scorer=default_scorer()
+            ),
             directory=directory,
             fallback_unit=fallback,
+            shadow_policy=shadow_policy,
         )
-        self._window = max(policy.window, settings.contact_to_transfer, settings.app_to_transfer)
+        self._window = max(
+            policy.window,
+            shadow_policy.window if shadow_policy else policy.window,
+            settings.contact_to_transfer,
+            settings.app_to_transfer,
+            settings.loan_window,
+            settings.rebate_window,
+            settings.chat_contact_to_transfer,
+        )
+        self._snapshot_path = snapshot_path
+        self._snapshot_every = snapshot_every
+        self._fingerprint = fingerprint(policy, shadow_policy, settings, event_time)
+        self._stored: int | None = None  # events in the store, known once resumed
+        self._batches = 0
+        self._watermark: datetime | None = None
+
+    def resume(self, progress: Callable[[int], None] | None = None) -> tuple[str, int]:
+        """Restore state from a matching snapshot, else replay the store: ("snapshot", keys) or
+        ("replay", events replayed)."""
+        with UnitOfWork(self._factory) as uow:
+            stored = uow.events.count()
+        snapshot = read_snapshot(self._snapshot_path) if self._snapshot_path else None
+        if snapshot and snapshot.events == stored and snapshot.fingerprint == self._fingerprint:
+            self.state.restore(snapshot.state)
+            if self._event_clock is not None and snapshot.clock is not None:
+                self._event_clock.set(snapshot.clock)
+            self._stored = stored
+            return "snapshot", len(self.state)
+        replayed = self.warm_up(progress)
+        self._stored = stored
+        return "replay", replayed
+
+    def save_snapshot(self) -> bool:
+        """Write the state to the snapshot file (only when the runner knows what the store holds)."""
+        if self._snapshot_path is None or self._stored is None:
+            return False
+        clock = self._event_clock.now() if self._event_clock is not None else None
+        write_snapshot(
+            self._snapshot_path, Snapshot(self._stored, self._fingerprint, self.state.snapshot(), clock)
+        )
+        return True
 
     def warm_up(self, progress: Callable[[int], None] | None = None) -> int:
         """Rebuild detector state from the stored events of the last window; returns how many."""
@@ -121,6 +171,7 @@ class Runner:
                     continue
                 self._tick(event)
                 evaluate(event, self.state, self.ctx)
+                self._advance(event.occurred_at)
                 replayed += 1
                 if progress and replayed % 1000 == 0:
                     progress(1000)
@@ -140,10 +191,23 @@ class Runner:
                 for record in batch:
                     self._process_alone(record, source, summary)
             summary.read += len(batch)
+            self._after_batch()
             if progress:
                 progress(len(batch))
+        self.save_snapshot()
         summary.seconds = time.perf_counter() - started
         return summary
+
+    def _after_batch(self) -> None:
+        if self._watermark is not None:
+            self.state.expire(self._watermark)
+        self._batches += 1
+        if self._batches % self._snapshot_every == 0:
+            self.save_snapshot()
+
+    def _advance(self, at: datetime) -> None:
+        if self._watermark is None or at > self._watermark:
+            self._watermark = at
 
     def _process(self, batch: list[RawRecord], source: str, summary: Summary) -> None:
         overlay = OverlayState(self.state)
@@ -167,6 +231,10 @@ class Runner:
                 _tally(handle(event, uow=uow, state=overlay, ctx=self.ctx), local)
             uow.commit()
         overlay.commit()
+        for event in events:
+            self._advance(event.occurred_at)
+        if self._stored is not None:
+            self._stored += local.accepted
         summary.add(local)
 
     def _process_alone(self, record: RawRecord, source: str, summary: Summary) -> None:

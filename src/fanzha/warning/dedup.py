@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
+from fanzha.detection.state import KeyedState
 from fanzha.event.codes import FraudType
 from fanzha.risk.model import Assessment, Reason
 from fanzha.risk.scoring import MAX_REASONS
@@ -62,3 +64,32 @@ def merge_reasons(old: tuple[Reason, ...], new: tuple[Reason, ...]) -> tuple[Rea
     by_key = {(r.code, r.event_id): r for r in (*old, *new)}
     ordered = sorted(by_key.values(), key=lambda r: (-r.weight, r.at))
     return tuple(ordered[: MAX_REASONS * 2])
+
+
+@dataclass(frozen=True, slots=True)
+class ShadowDecision:
+    """What a policy would have done with one assessment, had it been active (shadow and backtest)."""
+
+    assessment: Assessment
+    opens: bool  # would have opened a new warning
+    raises: bool  # would have raised the level of its open warning
+
+
+def virtual_warning(
+    state: KeyedState, assessment: Assessment, at: datetime, window: timedelta
+) -> ShadowDecision:
+    """Track one open warning per subject and policy in keyed state, without a store or officers.
+
+    A virtual warning stays open while signals keep coming; once a whole policy window passes
+    without one, the episode is over and the next warning-worthy assessment opens a new one."""
+    key = f"shadow:{assessment.policy_version}:{assessment.subject_key}"
+    stored = state.get(key)
+    level = assessment.level
+    if not isinstance(stored, int):
+        if not assessment.warn or level is None:
+            return ShadowDecision(assessment, opens=False, raises=False)
+        state.put(key, int(level), at + window)
+        return ShadowDecision(assessment, opens=True, raises=False)
+    raised = level is not None and int(level) > stored
+    state.put(key, int(level) if raised and level is not None else stored, at + window)
+    return ShadowDecision(assessment, opens=False, raises=raised)

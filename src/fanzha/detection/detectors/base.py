@@ -9,6 +9,7 @@ from typing import Protocol
 
 from fanzha.detection.context import DetectionContext
 from fanzha.detection.model import Signal
+from fanzha.detection.profile import PaymentProfile
 from fanzha.detection.state import KeyedState
 from fanzha.event.codes import FraudType
 from fanzha.event.model import Event, Transfer
@@ -16,14 +17,24 @@ from fanzha.event.model import Event, Transfer
 
 @dataclass(frozen=True, slots=True)
 class Subject:
-    """Who an event concerns: a stable key for state, and the person id when known."""
+    """Who an event concerns: a stable key for state, and the person id when known.
+
+    For a transfer, `counterparty_key` is the payee's key when the payee is a known resident (so
+    detectors can follow money coming in), and `profile` is the payer's payment norm before it.
+    """
 
     key: str
     person_id: str | None
+    counterparty_key: str | None = None
+    profile: PaymentProfile | None = None
 
 
 class Detector(Protocol):
-    """Answers one behavioural question about the subject of each event."""
+    """Answers one behavioural question about the subject of each event.
+
+    A detector may also declare `kinds`, the event kinds it reads (e.g. `frozenset({"transfer"})`);
+    the engine then skips it for other kinds. Without `kinds` it sees every event.
+    """
 
     name: str
     codes: frozenset[str]  # every signal code it may raise; the policy must price each
@@ -44,9 +55,11 @@ class Mark:
 
 
 def remember(state: KeyedState, key: str, mark: Mark, window: timedelta, keep: int = 8) -> None:
-    """Add `mark` to the tuple under `key`, dropping marks older than `window` and beyond `keep`."""
+    """Add `mark` to the tuple under `key`, dropping marks older than `window` and beyond `keep`;
+    the key expires when its newest mark leaves the window."""
     marks = recall(state, key, mark.at, window)
-    state.put(key, (*marks[-(keep - 1) :], mark) if keep > 1 else (mark,))
+    kept = (*marks[-(keep - 1) :], mark) if keep > 1 else (mark,)
+    state.put(key, kept, max(m.at for m in kept) + window)
 
 
 def recall(state: KeyedState, key: str, now: datetime, window: timedelta) -> tuple[Mark, ...]:

@@ -17,6 +17,7 @@ from fanzha.event.model import Call, Event, Sms, Transfer
 class FraudContact:
     codes = frozenset({"FRAUD_NUMBER_CONTACT", "FRAUD_NUMBER_LONG_CALL", "TRANSFER_AFTER_FRAUD_CONTACT"})
     name = "fraud_contact"
+    kinds = frozenset({"call", "sms", "transfer"})
 
     def observe(
         self, event: Event, subject: Subject, state: KeyedState, ctx: DetectionContext

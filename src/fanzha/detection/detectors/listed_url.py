@@ -15,6 +15,7 @@ from fanzha.event.model import Event, UrlVisit
 class ListedUrl:
     codes = frozenset({"FRAUD_URL_VISIT"})
     name = "listed_url"
+    kinds = frozenset({"url_visit"})
 
     def observe(
         self, event: Event, subject: Subject, state: KeyedState, ctx: DetectionContext

@@ -15,6 +15,7 @@ from fanzha.event.model import Event, Transfer
 class PayeeListed:
     codes = frozenset({"PAYEE_LISTED"})
     name = "payee_listed"
+    kinds = frozenset({"transfer"})
 
     def observe(
         self, event: Event, subject: Subject, state: KeyedState, ctx: DetectionContext

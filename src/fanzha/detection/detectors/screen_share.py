@@ -17,6 +17,7 @@ RISKY_CATEGORIES = frozenset({AppCategory.SCREEN_SHARE, AppCategory.REMOTE_CONTR
 class ScreenShare:
     codes = frozenset({"SCREEN_SHARE_APP", "FRAUD_APP_INSTALLED", "TRANSFER_AFTER_SCREEN_SHARE"})
     name = "screen_share"
+    kinds = frozenset({"app_install", "transfer"})
 
     def observe(
         self, event: Event, subject: Subject, state: KeyedState, ctx: DetectionContext

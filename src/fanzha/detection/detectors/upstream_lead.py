@@ -14,6 +14,7 @@ from fanzha.event.model import Event, Lead
 class UpstreamLead:
     codes = frozenset({"LEAD_LOW", "LEAD_MEDIUM", "LEAD_HIGH", "LEAD_CRITICAL"})
     name = "upstream_lead"
+    kinds = frozenset({"lead"})
 
     def observe(
         self, event: Event, subject: Subject, state: KeyedState, ctx: DetectionContext

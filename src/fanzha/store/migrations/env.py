@@ -7,7 +7,10 @@ from sqlalchemy import Engine
 
 import fanzha.store.tables_funds  # noqa: F401  (registers the funds tables on the metadata)
 from fanzha.settings import Settings
-from fanzha.store import tables_workflow  # noqa: F401  (its tables join Base.metadata)
+from fanzha.store import (
+    tables_lists,  # noqa: F401  (registers its tables on Base.metadata)
+    tables_workflow,  # noqa: F401  (its tables join Base.metadata)
+)
 from fanzha.store.tables import Base
 
 config = context.config

@@ -1,0 +1,179 @@
+"""All SQL of the detection area: indicator-list imports, building the in-memory lists, shadow rows.
+
+CSV columns of a list file (header required; only `kind` and `value` are mandatory):
+
+    kind,value,source,fraud_type,listed_at,expires_at
+
+`kind` is ACCOUNT, PHONE, URL or APP (app package, name or hash); `listed_at`/`expires_at` are
+ISO-8601 with an offset (empty: always / never). A row with the same kind, value and source as a
+stored one replaces it.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import delete, func, insert, select, tuple_
+from sqlalchemy.orm import Session
+
+from fanzha.detection.lists import IndicatorLists, ListBuilder, normalise
+from fanzha.event.codes import FraudType, IndicatorKind
+from fanzha.event.entities import Indicator
+from fanzha.store.codec import reason_to_json
+from fanzha.store.tables import IndicatorRow
+from fanzha.store.tables_lists import ListImportRow, ShadowDecisionRow
+from fanzha.warning.dedup import ShadowDecision
+
+CSV_COLUMNS = ("kind", "value", "source", "fraud_type", "listed_at", "expires_at")
+CHUNK = 2000
+
+
+def read_list_csv(path: Path, *, source: str | None = None) -> Iterator[tuple[int, Indicator | str]]:
+    """Each data row of a list CSV as an Indicator, or an error naming the line and the field."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = {"kind", "value"} - set(reader.fieldnames or ())
+        if missing:
+            yield 1, f"{path.name}:1: header lacks {', '.join(sorted(missing))}"
+            return
+        for row in reader:
+            line = reader.line_num
+            data = {k: v for k, v in row.items() if k in CSV_COLUMNS and v not in (None, "")}
+            if source:
+                data["source"] = source
+            if "kind" in data:
+                data["kind"] = data["kind"].strip().upper()
+            try:
+                yield line, Indicator.model_validate(data)
+            except ValidationError as exc:
+                fields = ", ".join(sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]}))
+                yield line, f"{path.name}:{line}: invalid {fields or 'row'}"
+
+
+class ListRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def upsert(self, indicators: Iterable[Indicator]) -> int:
+        """Store `indicators`, replacing stored rows with the same kind, value and source."""
+        stored = 0
+        chunk: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for indicator in indicators:
+            values = indicator_values(indicator)
+            chunk[(values["kind"], values["value"], values["source"])] = values
+            if len(chunk) >= CHUNK:
+                stored += self._write(chunk)
+                chunk = {}
+        return stored + (self._write(chunk) if chunk else 0)
+
+    def _write(self, chunk: dict[tuple[str, str, str], dict[str, Any]]) -> int:
+        keys = list(chunk)
+        self._session.execute(
+            delete(IndicatorRow).where(
+                tuple_(IndicatorRow.kind, IndicatorRow.value, IndicatorRow.source).in_(keys)
+            )
+        )
+        self._session.execute(insert(IndicatorRow), list(chunk.values()))
+        return len(chunk)
+
+    def record_import(
+        self, *, file_name: str, source: str | None, read: int, stored: int, rejected: int
+    ) -> None:
+        self._session.add(
+            ListImportRow(
+                file_name=file_name[:255],
+                source=source,
+                rows_read=read,
+                rows_stored=stored,
+                rows_rejected=rejected,
+                imported_at=datetime.now(UTC),
+            )
+        )
+
+    def count_by_kind(self) -> dict[str, int]:
+        stmt = select(IndicatorRow.kind, func.count()).group_by(IndicatorRow.kind)
+        return {str(kind): int(n) for kind, n in self._session.execute(stmt)}
+
+    def load(self) -> IndicatorLists:
+        """Build the in-memory lists from every stored row (streamed, so memory holds only the arrays)."""
+        builder = ListBuilder()
+        cols = (
+            IndicatorRow.kind,
+            IndicatorRow.value,
+            IndicatorRow.source,
+            IndicatorRow.fraud_type,
+            IndicatorRow.listed_at,
+            IndicatorRow.expires_at,
+        )
+        kinds = {k.value: k for k in IndicatorKind}
+        types = {t.value: t for t in FraudType}
+        result = self._session.execute(select(*cols).execution_options(yield_per=50_000))
+        for kind, value, source, fraud_type, listed_at, expires_at in result:
+            builder.add(
+                kinds[kind],
+                value,
+                source=source,
+                fraud_type=types.get(fraud_type, FraudType.UNKNOWN),
+                listed_at=listed_at,
+                expires_at=expires_at,
+                normalised=True,
+            )
+        return builder.build()
+
+
+def indicator_values(indicator: Indicator) -> dict[str, Any]:
+    return {
+        "kind": indicator.kind.value,
+        "value": normalise(indicator.kind, indicator.value)[:2048],
+        "source": indicator.source,
+        "fraud_type": indicator.fraud_type.value,
+        "listed_at": indicator.listed_at,
+        "expires_at": indicator.expires_at,
+    }
+
+
+class ShadowRepository:
+    """Shadow decisions, buffered and written in one insert when the unit of work commits."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._pending: list[dict[str, Any]] = []
+
+    def add(self, decision: ShadowDecision) -> None:
+        a = decision.assessment
+        self._pending.append(
+            {
+                "policy_version": a.policy_version,
+                "event_id": a.event_id,
+                "subject_key": a.subject_key,
+                "person_id": a.person_id,
+                "score": a.score,
+                "level": int(a.level) if a.level is not None else None,
+                "fraud_type": a.fraud_type.value,
+                "warn": a.warn,
+                "opens": decision.opens,
+                "raises": decision.raises,
+                "propose_stop_payment": a.propose_stop_payment,
+                "reasons": [reason_to_json(r) for r in a.reasons],
+                "assessed_at": a.assessed_at,
+            }
+        )
+
+    def flush(self) -> None:
+        if self._pending:
+            self._session.connection().execute(insert(ShadowDecisionRow), self._pending)
+            self._pending = []
+
+    def discard(self) -> None:
+        self._pending = []
+
+    def count(self, policy_version: str | None = None) -> int:
+        stmt = select(func.count()).select_from(ShadowDecisionRow)
+        if policy_version is not None:
+            stmt = stmt.where(ShadowDecisionRow.policy_version == policy_version)
+        return int(self._session.scalar(stmt) or 0)
