@@ -129,6 +129,31 @@ def test_suite_json_schema_and_determinism(prepared: Prepared) -> None:
     assert without_timing(first["runs"]) == without_timing(second["runs"])
 
 
+def test_suite_officers_work_through_the_lifecycle_and_money_is_traced(prepared: Prepared) -> None:
+    result = run_suite(prepared, SuiteOptions(seed=SEED))
+    for name, run in result.runs.items():
+        assert run.refusals == (), name  # the lifecycle accepted every step the officers took
+        assert run.cases
+        assert len(run.cases) == len(run.warnings)
+        assert all(c.facts.outcome is not None for c in run.cases if c.facts.closed)
+        flow = result.workflow[name].overall
+        assert flow.warnings == len(run.cases)
+        assert flow.closed_without_outcome == 0
+        money = result.recovery[name].overall
+        assert 0 <= money.recovered_fen <= money.lost_fen
+        assert (
+            money.lost_fen
+            == result.reports[name].overall.loss_fen - result.reports[name].overall.prevented_fen
+        )
+    data = result.to_json()["runs"]["platform"]
+    assert set(data["workflow"]) == {"overall", "by_level", "lifecycle_refusals"}
+    assert set(data["money_recovered"]["overall"]) == {
+        "not_prevented_fen",
+        "recovered_fen",
+        "recovered_share",
+    }
+
+
 def test_cli_evaluate_end_to_end(tmp_path: Path) -> None:
     out, chart = tmp_path / "eval.json", tmp_path / "eval.png"
     result = CliRunner().invoke(

@@ -14,7 +14,9 @@ from rich.table import Table
 
 from fanzha.cli.common import console, progress_bar
 from fanzha.evaluate.metrics import Figures, Spread
+from fanzha.evaluate.recovery import Recovered
 from fanzha.evaluate.suite import SuiteOptions, SuiteResult
+from fanzha.evaluate.workflow_metrics import WorkflowFigures
 from fanzha.event.codes import FraudType
 
 RUN_TITLES = {
@@ -108,7 +110,70 @@ def print_result(result: SuiteResult) -> None:
         table.add_row(label, *(cell(result.reports[n].overall) for n in names))
     console.print(table)
     console.print(_by_type(result, names))
+    if result.workflow:
+        console.print(_workflow(result, names))
+    if result.recovery:
+        console.print(_recovery(result, names))
     console.print(_curve(result))
+
+
+def _workflow(result: SuiteResult, names: list[str]) -> Table:
+    short = " / ".join(RUN_SHORT.get(n, n) for n in names)
+    table = Table(title=f"处置流程 workflow KPIs by level (warning/kpis.py, §3.8) — {short}")
+    for column in (
+        "等级 level",
+        "预警 warnings",
+        "按时签收 sign-off on time",
+        "按时首次联系 1st contact on time",
+        "见面率 meet rate",
+        "超时 overdue",
+        "督办 escalations",
+        "办结(无结果) closed (no outcome)",
+    ):
+        table.add_column(column, justify="right")
+    levels = sorted({lv for n in names for lv in result.workflow[n].by_level}, reverse=True)
+    rows: list[tuple[str, list[WorkflowFigures | None]]] = [
+        ("全部 all", [result.workflow[n].overall for n in names])
+    ]
+    rows += [(lv.name, [result.workflow[n].by_level.get(lv) for n in names]) for lv in levels]
+    cells: list[Callable[[WorkflowFigures], str]] = [
+        lambda f: str(f.warnings),
+        lambda f: _pct(f.sign_on_time.value, 0),
+        lambda f: _pct(f.contact_on_time.value, 0),
+        lambda f: _pct(f.meet_rate.value, 0),
+        lambda f: str(f.overdue),
+        lambda f: str(f.escalations),
+        lambda f: f"{f.closed} ({f.closed_without_outcome})",
+    ]
+    for label, figs in rows:
+        table.add_row(label, *(" / ".join(cell(f) if f else "—" for f in figs) for cell in cells))
+    refused = {n: result.workflow[n].refusals for n in names}
+    table.caption = "流程拒绝的步骤 steps the lifecycle refused: " + ", ".join(
+        f"{n} {k}" for n, k in refused.items()
+    )
+    return table
+
+
+def _recovery(result: SuiteResult, names: list[str]) -> Table:
+    delay = next(iter(result.recovery.values())).delay_minutes
+    table = Table(title=f"资金挽回 money recovered: stops {delay:.0f} min after the warning (or the payment)")
+    table.add_column("类型 type")
+    for name in names:
+        table.add_column(f"{RUN_TITLES.get(name, name)}\nnot prevented → recovered", justify="right")
+    types = sorted({t for n in names for t in result.recovery[n].by_type}, key=lambda t: t.value)
+    rows: list[tuple[str, list[Recovered | None]]] = [
+        ("全部 all", [result.recovery[n].overall for n in names])
+    ]
+    rows += [(t.label, [result.recovery[n].by_type.get(t) for n in names]) for t in types]
+    for label, figs in rows:
+        table.add_row(
+            label,
+            *(
+                f"{_yuan(f.lost_fen)} → {_yuan(f.recovered_fen)} ({_pct(f.share, 0)})" if f else "—"
+                for f in figs
+            ),
+        )
+    return table
 
 
 def _by_type(result: SuiteResult, names: list[str]) -> Table:

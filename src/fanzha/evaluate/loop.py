@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import heapq
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from fanzha.clock import ManualClock
@@ -19,11 +19,19 @@ from fanzha.detection.context import DetectionContext, DetectorSettings, Indicat
 from fanzha.detection.detectors.base import Detector
 from fanzha.detection.registry import DETECTORS
 from fanzha.detection.state import InMemoryState
-from fanzha.evaluate.model import ContactRecord, Outcome, RunRecord, ScorePoint, Truth, WarningRecord
+from fanzha.evaluate.model import (
+    ContactRecord,
+    Outcome,
+    RunRecord,
+    ScorePoint,
+    TransferEvent,
+    Truth,
+    WarningRecord,
+)
 from fanzha.evaluate.officers import Attempt, Responder, WarningNotice
 from fanzha.evaluate.victims import Victims
 from fanzha.event.codes import UnitLevel
-from fanzha.event.model import Event
+from fanzha.event.model import Event, Transfer
 from fanzha.event.parse import Rejection, parse_mapping
 from fanzha.pipeline import PipelineContext, handle
 from fanzha.risk.model import Assessment
@@ -32,6 +40,7 @@ from fanzha.sim.world import World
 from fanzha.store.directory import InMemoryDirectory
 from fanzha.warning.dedup import ShadowDecision
 from fanzha.warning.model import Warning, WarningStatus
+from fanzha.warning.routing import Residence, UnitNode
 
 Progress = Callable[[int], None]
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -48,6 +57,10 @@ class Prepared:
     fallback_unit: str | None
     truth: Truth
     rejected: int
+    # For the workflow's routing and the money trace (empty when a test builds a Prepared by hand).
+    units: tuple[UnitNode, ...] = ()
+    residences: Mapping[str, Residence] = field(default_factory=dict)
+    transfers: tuple[TransferEvent, ...] = ()
 
 
 def prepare(world: World, progress: Progress | None = None) -> Prepared:
@@ -75,6 +88,19 @@ def prepare(world: World, progress: Progress | None = None) -> Prepared:
         fallback_unit=city,
         truth=Truth(tuple(world.episodes), first_signals(world, events)),
         rejected=rejected,
+        units=tuple(
+            UnitNode(u.unit_id, u.name, u.level, u.parent_id, tuple(u.area_codes)) for u in world.units
+        ),
+        residences={
+            p.person_id: Residence(unit_id=p.unit_id, address=p.address, id_no=p.id_no) for p in world.persons
+        },
+        transfers=tuple(
+            TransferEvent(
+                e.event_id, e.payer_account, e.payee_account, e.amount_fen, e.occurred_at, e.channel
+            )
+            for e in events
+            if isinstance(e, Transfer)
+        ),
     )
 
 
@@ -241,6 +267,7 @@ class Loop:
             if warning_id not in self._working and self._close_at.get(warning_id) == close_at:
                 del self._close_at[warning_id]
                 self.uow.close(warning_id, close_at)
+                self.responder.on_close(warning_id, close_at)
 
     def _outcome(self, attempt: Attempt) -> Outcome:
         if not attempt.reached:

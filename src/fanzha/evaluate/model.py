@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from fanzha.evaluate.workflow import CaseRecord, Refusal
 from fanzha.event.codes import FraudType, RiskLevel
 from fanzha.sim.truth import Episode
 
@@ -68,6 +69,18 @@ class ContactRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class TransferEvent:
+    """A transfer of the stream, as the money trace needs it (generic: any simulator's transfers)."""
+
+    event_id: str
+    payer_account: str
+    payee_account: str
+    amount_fen: int
+    occurred_at: datetime
+    channel: str = "mobile"
+
+
+@dataclass(frozen=True, slots=True)
 class ScorePoint:
     """One assessment of a person: the score after one event (for the threshold trade-off curve)."""
 
@@ -88,6 +101,8 @@ class RunRecord:
     scores: tuple[ScorePoint, ...] = ()
     events: int = 0
     seconds: float = 0.0
+    cases: tuple[CaseRecord, ...] = ()  # the officers' workflow, one record per assigned warning
+    refusals: tuple[Refusal, ...] = ()  # steps the lifecycle refused (a bug of the simulated officers)
 
     @property
     def events_per_second(self) -> float:

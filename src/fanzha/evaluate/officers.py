@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -42,6 +42,7 @@ class Attempt:
     channel: Channel
     at: datetime
     reached: bool
+    started_at: datetime | None = None  # when the officer began it (None: not known)
 
 
 class Responder(Protocol):
@@ -55,6 +56,10 @@ class Responder(Protocol):
 
     def on_outcome(self, attempt: Attempt, outcome: Outcome) -> bool:
         """Record an attempt's outcome; True when the warning is settled (and may be closed)."""
+        ...
+
+    def on_close(self, warning_id: int, at: datetime) -> None:
+        """The settled warning's watch period is over: it closes."""
         ...
 
 
@@ -154,6 +159,9 @@ class Officers:
         self._in_flight: list[tuple[datetime, int, Attempt]] = []
         self._seq = 0
         self._next: datetime | None = None
+        # Told of every attempt the moment an officer starts it (the workflow adapter signs and starts
+        # contact then, so that its deadlines see the step on time).
+        self.on_start: Callable[[Attempt], None] | None = None
 
     def on_warning(self, notice: WarningNotice, now: datetime) -> None:
         case = self._cases.get(notice.warning_id)
@@ -205,6 +213,9 @@ class Officers:
         self._settle(case)
         return True
 
+    def on_close(self, warning_id: int, at: datetime) -> None:
+        """Nothing to do: these officers keep no workflow state (see `evaluate.casework`)."""
+
     def _enqueue(self, case: _Case, ready: datetime) -> bool:
         """Queue the next rung of the case's ladder; False when the ladder is used up."""
         channel = _next_rung(self.config.ladder.get(case.level, ()), case.used)
@@ -255,8 +266,17 @@ class Officers:
         landing = at + self.config.reach_after.get(task.channel, timedelta(0))
         notice = case.notice
         attempt = Attempt(
-            notice.warning_id, notice.person_id, notice.unit_id, case.level, task.channel, landing, reached
+            notice.warning_id,
+            notice.person_id,
+            notice.unit_id,
+            case.level,
+            task.channel,
+            landing,
+            reached,
+            at,
         )
+        if self.on_start is not None:
+            self.on_start(attempt)
         heapq.heappush(self._in_flight, (landing, task.seq, attempt))
 
     def _settle(self, case: _Case) -> None:

@@ -8,15 +8,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from fanzha.evaluate.casework import WorkflowOfficers
 from fanzha.evaluate.loop import Loop, Prepared, select_detectors
 from fanzha.evaluate.metrics import CurvePoint, MetricSettings, Report, report, tradeoff
 from fanzha.evaluate.model import RunRecord
 from fanzha.evaluate.officers import OfficerConfig, Officers
+from fanzha.evaluate.recovery import RecoveryReport, RecoverySettings, money_recovered
 from fanzha.evaluate.victims import VictimConfig, Victims
+from fanzha.evaluate.workflow import MemoryWorkflow
+from fanzha.evaluate.workflow_metrics import WorkflowReport, workflow_report
 from fanzha.risk.policy import Policy
+from fanzha.warning.deadlines import WorkflowConfig, default_config
+from fanzha.warning.routing import UnitTree
 
 RUNS: dict[str, tuple[str, ...] | None] = {
     "platform": None,
@@ -33,6 +39,8 @@ class SuiteOptions:
     officers: OfficerConfig = field(default_factory=OfficerConfig)
     victims: VictimConfig = field(default_factory=VictimConfig)
     metrics: MetricSettings = field(default_factory=MetricSettings)
+    recovery: RecoverySettings = field(default_factory=RecoverySettings)
+    workflow: WorkflowConfig = field(default_factory=default_config)
     policy: Policy | None = None
     runs: dict[str, tuple[str, ...] | None] = field(default_factory=lambda: dict(RUNS))
 
@@ -45,6 +53,8 @@ class SuiteResult:
     reports: dict[str, Report]
     curve: list[CurvePoint]
     parameters: dict[str, Any]
+    workflow: dict[str, WorkflowReport] = field(default_factory=dict)
+    recovery: dict[str, RecoveryReport] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -56,6 +66,8 @@ class SuiteResult:
                     "events_per_second": round(run.events_per_second),
                     "contacts": len(run.contacts),
                     **self.reports[name].to_json(),
+                    **({"workflow": self.workflow[name].to_json()} if name in self.workflow else {}),
+                    **({"money_recovered": self.recovery[name].to_json()} if name in self.recovery else {}),
                 }
                 for name, run in self.runs.items()
             },
@@ -70,15 +82,26 @@ def run_one(
     options: SuiteOptions,
     progress: Callable[[int], None] | None = None,
 ) -> RunRecord:
-    """One closed-loop run; officers' and victims' luck is keyed by the seed (the same in every run)."""
+    """One closed-loop run; officers' and victims' luck is keyed by the seed (the same in every run).
+
+    The officers act through the warning workflow (`WorkflowOfficers` over a `MemoryWorkflow`).
+    """
     loop = Loop(
         prepared,
         select_detectors(detector_names),
-        responder=Officers(options.officers, f"{options.seed}-officers"),
         victims=Victims(prepared.truth.episodes, options.victims, f"{options.seed}-victims"),
         policy=options.policy,
     )
-    return loop.run(name, progress)
+    workflow = MemoryWorkflow(options.workflow)
+    loop.responder = WorkflowOfficers(
+        Officers(options.officers, f"{options.seed}-officers"),
+        workflow,
+        tree=UnitTree(prepared.units),
+        residences=prepared.residences,
+        watch_period=loop.watch_period,
+    )
+    record = loop.run(name, progress)
+    return replace(record, cases=workflow.records(), refusals=tuple(workflow.refusals))
 
 
 def run_suite(
@@ -92,6 +115,13 @@ def run_suite(
         for name, names in options.runs.items()
     }
     reports = {name: report(run, prepared.truth, options.metrics) for name, run in runs.items()}
+    workflow = {
+        name: workflow_report(run.cases, run.refusals, options.workflow) for name, run in runs.items()
+    }
+    recovery = {
+        name: money_recovered(run, prepared.truth, prepared.transfers, options.recovery)
+        for name, run in runs.items()
+    }
     first = next(iter(runs.values()))
     curve = tradeoff(
         runs["platform"].scores if "platform" in runs else first.scores, prepared.truth, options.metrics
@@ -102,7 +132,9 @@ def run_suite(
         "rejected": prepared.rejected,
         "episodes": len(prepared.truth.episodes),
         "officers_per_unit": options.officers.officers_per_unit,
+        "stop_delay_minutes": options.recovery.delay.total_seconds() / 60,
+        "workflow_config": options.workflow.version,
         "real_window_hours": options.metrics.real_window.total_seconds() / 3600,
         "detectors": {name: list(names) if names else "all" for name, names in options.runs.items()},
     }
-    return SuiteResult(runs, reports, curve, parameters)
+    return SuiteResult(runs, reports, curve, parameters, workflow, recovery)
