@@ -1,0 +1,115 @@
+"""The city, day by day: everything but the events is planned first, then each day's events are built,
+merged with the fraud side's records of that day, sorted by time, and handed out as one frame.
+
+Both the in-memory world (`sim.world.generate`) and the writer for big cities (`sim.writer`) consume
+these frames, so they produce the same events.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from fanzha.event.codes import LeadSource
+from fanzha.sim.campaigns import DAY
+from fanzha.sim.catalog import Catalog, build_catalog
+from fanzha.sim.city import CityMap, build_city
+from fanzha.sim.config import SimConfig
+from fanzha.sim.fraud import FraudSide, cold_contacts, plan_fraud
+from fanzha.sim.leads import lead
+from fanzha.sim.life import normal_day
+from fanzha.sim.numbers import Issuer
+from fanzha.sim.people import Population, build_population
+from fanzha.sim.wire import conform, epoch, from_records
+
+CST = timezone(timedelta(hours=8), "CST")
+DEFAULT_START = datetime(2026, 10, 1, tzinfo=CST)
+
+
+@dataclass
+class Setup:
+    """Everything decided before the first day is built."""
+
+    seed: int
+    start: datetime
+    days: int
+    cfg: SimConfig
+    city: CityMap
+    pop: Population
+    catalog: Catalog
+    fraud: FraudSide
+
+    @property
+    def window(self) -> tuple[int, int]:
+        return epoch(self.start), epoch(self.start) + self.days * DAY
+
+    @property
+    def prefix(self) -> str:
+        return f"sim{self.seed}-"
+
+
+def plan(population: int, days: int, seed: int, *, start: datetime = DEFAULT_START, cfg: SimConfig | None = None) -> Setup:
+    cfg = cfg or SimConfig()
+    if start.tzinfo is None:
+        raise ValueError("start must be timezone-aware")
+    issuer = Issuer(seed)
+    city = build_city()
+    pop = build_population(population, seed, city, issuer)
+    catalog = build_catalog(population, seed, issuer, cfg.text_pool)
+    window = (epoch(start), epoch(start) + days * DAY)
+    fraud = plan_fraud(pop, catalog, issuer, cfg, seed, window)
+    return Setup(seed, start, days, cfg, city, pop, catalog, fraud)
+
+
+def day_frames(setup: Setup) -> Iterator[tuple[int, pl.DataFrame]]:
+    """(day, that day's events sorted by time, with ids, wire columns plus `ts`)."""
+    w0, w1 = setup.window
+    pending: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for record in setup.fraud.records:
+        pending[(record["ts"] - w0) // DAY].append(record)
+    for day in range(setup.days):
+        t0 = w0 + day * DAY
+        local = setup.start + timedelta(days=day)
+        normal = normal_day(setup.pop, setup.catalog, setup.cfg, day, t0, local.day, setup.seed)
+        normal = _with_ids(normal, f"{setup.prefix}n{day:03d}-", 8)
+        cold, cold_leads = cold_contacts(setup.fraud, setup.pop, setup.cfg, day, t0, setup.seed)
+        parts = [normal]
+        if cold.height:
+            parts.append(_with_ids(conform(cold), f"{setup.prefix}c{day:03d}-", 7))
+        for record in [*cold_leads, *_bank_flags(normal, setup.seed, day)]:
+            if record["ts"] < w1:
+                pending[(record["ts"] - w0) // DAY].append(record)
+        todays = sorted(pending.pop(day, []), key=lambda r: (r["ts"], r["event_id"]))
+        if todays:
+            parts.append(from_records(todays))
+        yield day, pl.concat(parts, how="vertical").sort("ts", maintain_order=True)
+
+
+def _with_ids(frame: pl.DataFrame, prefix: str, width: int) -> pl.DataFrame:
+    ids = pl.lit(prefix) + pl.int_range(pl.len(), dtype=pl.Int64).cast(pl.String).str.zfill(width)
+    return frame.with_columns(event_id=ids)
+
+
+def _bank_flags(normal: pl.DataFrame, seed: int, day: int) -> list[dict[str, Any]]:
+    """Banks flag some large ordinary payments too (a car deposit, a tuition fee): leads without fraud."""
+    big = normal.filter((pl.col("kind") == "transfer") & (pl.col("amount_fen") >= 5_000_000) & (pl.col("channel") != "atm"))
+    rng = random.Random(seed * 1_000_037 + day)
+    out = []
+    for i, (ts, payer) in enumerate(big.select("ts", "payer_account").iter_rows()):
+        if rng.random() < 0.05:
+            out.append(lead(ts + rng.randint(300, 5400), LeadSource.BANK, "MEDIUM", lambda i=i: f"sim{seed}-b{day:03d}-{i:07d}", rng, account=payer))
+    return out
+
+
+def victims_mask(setup: Setup) -> np.ndarray:
+    mask = np.zeros(setup.pop.n, dtype=bool)
+    ids = {e.person_id for e in setup.fraud.episodes}
+    mask[[int(pid[1:]) - 1 for pid in ids]] = True
+    return mask
