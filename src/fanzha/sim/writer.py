@@ -1,0 +1,111 @@
+"""Writing a city of any size to a directory, one day at a time, in bounded memory.
+
+Layout of DIR:
+- units/persons/phones/accounts/indicators.jsonl: reference data (`fanzha reference load DIR`);
+- events.parquet/: a directory of Parquet parts `part-DDD-PP.parquet`, each sorted by time, in time order
+  by name (`fanzha ingest DIR/events.parquet` reads them in that order);
+- events.jsonl: the same events, one JSON object per line (optional at scale);
+- truth.json: episodes, campaigns and their assets, mule accounts by level, money flows, leads.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+import polars as pl
+
+from fanzha.sim.chunks import DEFAULT_START, Setup, day_frames, plan
+from fanzha.sim.config import SimConfig
+from fanzha.sim.fraud import indicators
+from fanzha.sim.world import reference_frames, truth_json, write_models, write_truth
+from fanzha.sim.wire import for_output
+
+Format = Literal["parquet", "jsonl", "both", "auto"]
+AUTO_JSONL_LIMIT = 2_000_000  # person-days up to which "auto" also writes JSONL
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    events: int
+    episodes: int
+    seconds: float
+    peak_rss_mb: float
+    files: dict[str, Path]
+
+    @property
+    def events_per_second(self) -> float:
+        return self.events / self.seconds if self.seconds else 0.0
+
+
+def generate_to(
+    out: Path,
+    *,
+    population: int,
+    days: int,
+    seed: int,
+    start: datetime = DEFAULT_START,
+    fmt: Format = "auto",
+    config: SimConfig | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Stats:
+    """Generate and write the city under `out`; `progress(day, events)` after each day."""
+    started = time.perf_counter()
+    cfg = config or SimConfig()
+    jsonl = fmt in ("jsonl", "both") or (fmt == "auto" and population * days <= AUTO_JSONL_LIMIT)
+    parquet = fmt != "jsonl"
+    out.mkdir(parents=True, exist_ok=True)
+    setup = plan(population, days, seed, start=start, cfg=cfg)
+    files = _write_reference(setup, out)
+    parts = out / "events.parquet"
+    if parquet:
+        parts.mkdir(exist_ok=True)
+        for old in parts.glob("part-*.parquet"):
+            old.unlink()
+        files["events_parquet"] = parts
+    if jsonl:
+        files["events"] = out / "events.jsonl"
+        files["events"].write_bytes(b"")
+    total = 0
+    for day, frame in day_frames(setup):
+        written = for_output(frame)
+        if parquet:
+            for i, offset in enumerate(range(0, written.height, cfg.part_rows)):
+                written.slice(offset, cfg.part_rows).write_parquet(parts / f"part-{day:03d}-{i:02d}.parquet", statistics=False)
+        if jsonl:
+            with files["events"].open("ab") as fh:
+                fh.write(json_lines(written).encode())
+        total += written.height
+        if progress:
+            progress(day, written.height)
+    files["truth"] = write_truth(out / "truth.json", seed, setup.fraud.episodes, truth_json(setup))
+    return Stats(total, len(setup.fraud.episodes), time.perf_counter() - started, peak_rss_mb(), files)
+
+
+def _write_reference(setup: Setup, out: Path) -> dict[str, Path]:
+    files = {"units": write_models(out / "units.jsonl", setup.city.units)}
+    for name, frame in reference_frames(setup).items():
+        files[name] = out / f"{name}.jsonl"
+        frame.write_ndjson(files[name])
+    files["indicators"] = write_models(out / "indicators.jsonl", indicators(setup.fraud, setup.window))
+    return files
+
+
+def json_lines(frame: pl.DataFrame) -> str:
+    """The frame as JSON lines without null fields (as the wire format has them), built column-wise."""
+    iso = frame.with_columns(pl.col("occurred_at").dt.strftime("%Y-%m-%dT%H:%M:%S%:z"))
+    # Inside JSON strings quotes are escaped, so the pattern only ever matches a whole null field.
+    lines = iso.select(pl.struct(pl.all()).struct.json_encode().str.replace_all(r',"[a-z_]+":null', "")).to_series()
+    return "\n".join(lines) + "\n" if lines.len() else ""
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process (Linux reports KiB, macOS bytes)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
