@@ -68,8 +68,9 @@ def plan(population: int, days: int, seed: int, *, start: datetime = DEFAULT_STA
     return Setup(seed, start, days, cfg, city, pop, catalog, fraud)
 
 
-def day_frames(setup: Setup) -> Iterator[tuple[int, pl.DataFrame]]:
-    """(day, that day's events sorted by time, with ids, wire columns plus `ts`)."""
+def day_frames(setup: Setup, rows: int | None = None) -> Iterator[tuple[int, pl.DataFrame]]:
+    """(day, events) in time order: each day in slices of at most `rows` events, with ids, wire columns
+    plus `ts`. Only a slice is ever held as a wide frame."""
     w0, w1 = setup.window
     pending: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for record in setup.fraud.records:
@@ -77,29 +78,53 @@ def day_frames(setup: Setup) -> Iterator[tuple[int, pl.DataFrame]]:
     for day in range(setup.days):
         t0 = w0 + day * DAY
         local = setup.start + timedelta(days=day)
-        normal = normal_day(setup.pop, setup.catalog, setup.cfg, day, t0, local.day, setup.seed)
-        normal = _with_ids(normal, f"{setup.prefix}n{day:03d}-", 8)
+        parts, offset = [], 0
+        for frame in normal_day(setup.pop, setup.catalog, setup.cfg, day, t0, local.day, setup.seed):
+            parts.append(_with_ids(frame, f"{setup.prefix}n{day:03d}-", 8, offset))
+            offset += frame.height
         cold, cold_leads = cold_contacts(setup.fraud, setup.pop, setup.cfg, day, t0, setup.seed)
-        parts = [normal]
         if cold.height:
-            parts.append(_with_ids(conform(cold), f"{setup.prefix}c{day:03d}-", 7))
-        for record in [*cold_leads, *_bank_flags(normal, setup.seed, day)]:
+            parts.append(_with_ids(cold, f"{setup.prefix}c{day:03d}-", 7, 0))
+        transfers = [p for p in parts if p["kind"][0] == "transfer"]
+        for record in [*cold_leads, *_bank_flags(transfers, setup.seed, day)]:
             if record["ts"] < w1:
                 pending[(record["ts"] - w0) // DAY].append(record)
         todays = sorted(pending.pop(day, []), key=lambda r: (r["ts"], r["event_id"]))
         if todays:
             parts.append(from_records(todays))
-        yield day, pl.concat(parts, how="vertical").sort("ts", maintain_order=True)
+        parts = [p.sort("ts", maintain_order=True) for p in parts]  # and let the unsorted ones go
+        for frame in sorted_slices(parts, rows or setup.cfg.part_rows):
+            yield day, frame
 
 
-def _with_ids(frame: pl.DataFrame, prefix: str, width: int) -> pl.DataFrame:
-    ids = pl.lit(prefix) + pl.int_range(pl.len(), dtype=pl.Int64).cast(pl.String).str.zfill(width)
+def sorted_slices(parts: list[pl.DataFrame], rows: int) -> Iterator[pl.DataFrame]:
+    """The rows of all `parts` (each sorted by `ts`) in time order, stable, as conformed wide frames of
+    at most `rows` rows."""
+    order = np.argsort(np.concatenate([p["ts"].to_numpy() for p in parts]), kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    bounds = np.cumsum([0, *(p.height for p in parts)])
+    ranks = [rank[bounds[i] : bounds[i + 1]] for i in range(len(parts))]  # increasing within a part
+    for first in range(0, order.size, rows):
+        pieces = []
+        for part, ranked in zip(parts, ranks, strict=True):
+            lo, hi = np.searchsorted(ranked, [first, first + rows])
+            if hi > lo:
+                pieces.append(conform(part.slice(lo, hi - lo)).with_columns(pos=pl.Series(ranked[lo:hi])))
+        yield pl.concat(pieces, how="vertical").sort("pos").drop("pos")
+
+
+def _with_ids(frame: pl.DataFrame, prefix: str, width: int, offset: int) -> pl.DataFrame:
+    ids = pl.lit(prefix) + (pl.int_range(pl.len(), dtype=pl.Int64) + offset).cast(pl.String).str.zfill(width)
     return frame.with_columns(event_id=ids)
 
 
-def _bank_flags(normal: pl.DataFrame, seed: int, day: int) -> list[dict[str, Any]]:
+def _bank_flags(transfers: list[pl.DataFrame], seed: int, day: int) -> list[dict[str, Any]]:
     """Banks flag some large ordinary payments too (a car deposit, a tuition fee): leads without fraud."""
-    big = normal.filter((pl.col("kind") == "transfer") & (pl.col("amount_fen") >= 5_000_000) & (pl.col("channel") != "atm"))
+    if not transfers:
+        return []
+    big = pl.concat([t.select("ts", "payer_account", "amount_fen", "channel") for t in transfers])
+    big = big.filter((pl.col("amount_fen") >= 5_000_000) & (pl.col("channel") != "atm"))
     rng = random.Random(seed * 1_000_037 + day)
     out = []
     for i, (ts, payer) in enumerate(big.select("ts", "payer_account").iter_rows()):

@@ -15,7 +15,6 @@ from fanzha.sim.config import SimConfig
 from fanzha.sim.numbers import CASH, FAMILY_COUNTRIES, MOBILE_PREFIXES, VIRTUAL_PREFIXES, pick
 from fanzha.sim.people import EMPLOYED, OFFICE, PENSION, RENTER, SAVINGS, Population
 from fanzha.sim.texts import Channel, Topic
-from fanzha.sim.wire import conform
 
 _APP_P = np.array([a[3] for a in APPS], dtype=float)
 _APP_P /= _APP_P.sum()
@@ -23,8 +22,9 @@ _HOST_P = 1.0 / np.arange(1, len(HOSTS) + 1) ** 0.9
 _HOST_P /= _HOST_P.sum()
 
 
-def normal_day(pop: Population, cat: Catalog, cfg: SimConfig, day: int, t0: int, day_of_month: int, seed: int) -> pl.DataFrame:
-    """Every ordinary event of one day (starting at Unix second `t0`), unsorted, without ids."""
+def normal_day(pop: Population, cat: Catalog, cfg: SimConfig, day: int, t0: int, day_of_month: int, seed: int) -> list[pl.DataFrame]:
+    """Every ordinary event of one day (starting at Unix second `t0`), one narrow frame per kind of
+    activity (a wide frame of millions of rows would hold every null column in memory), unsorted, no ids."""
     rng = np.random.default_rng([seed, 10, day])
     elderly = pop.has_group(PersonGroup.ELDERLY)
     student = pop.has_group(PersonGroup.STUDENT)
@@ -37,7 +37,7 @@ def normal_day(pop: Population, cat: Catalog, cfg: SimConfig, day: int, t0: int,
         _monthly(pop, cat, rng, t0, day_of_month),
         _installs(pop, cfg, rng, t0),
     ]
-    return pl.concat([conform(f) for f in frames if f.height], how="vertical")
+    return [f for f in frames if f.height]
 
 
 def who(pop: Population, rng: np.random.Generator, rate: float, factor: np.ndarray | float = 1.0) -> np.ndarray:

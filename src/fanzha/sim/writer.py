@@ -2,7 +2,7 @@
 
 Layout of DIR:
 - units/persons/phones/accounts/indicators.jsonl: reference data (`fanzha reference load DIR`);
-- events.parquet/: a directory of Parquet parts `part-DDD-PP.parquet`, each sorted by time, in time order
+- events.parquet/: a directory of Parquet parts `part-DDD-PPP.parquet`, each sorted by time, in time order
   by name (`fanzha ingest DIR/events.parquet` reads them in that order);
 - events.jsonl: the same events, one JSON object per line (optional at scale);
 - truth.json: episodes, campaigns and their assets, mule accounts by level, money flows, leads.
@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 
 import polars as pl
 
@@ -28,7 +28,7 @@ from fanzha.sim.world import reference_frames, truth_json, write_models, write_t
 from fanzha.sim.wire import for_output
 
 Format = Literal["parquet", "jsonl", "both", "auto"]
-AUTO_JSONL_LIMIT = 2_000_000  # person-days up to which "auto" also writes JSONL
+AUTO_JSONL_LIMIT = 300_000  # person-days up to which "auto" also writes JSONL
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +55,7 @@ def generate_to(
     config: SimConfig | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Stats:
-    """Generate and write the city under `out`; `progress(day, events)` after each day."""
+    """Generate and write the city under `out`; `progress(day, events so far)` after each day."""
     started = time.perf_counter()
     cfg = config or SimConfig()
     jsonl = fmt in ("jsonl", "both") or (fmt == "auto" and population * days <= AUTO_JSONL_LIMIT)
@@ -72,18 +72,22 @@ def generate_to(
     if jsonl:
         files["events"] = out / "events.jsonl"
         files["events"].write_bytes(b"")
-    total = 0
+    total, part, last_day = 0, 0, 0
     for day, frame in day_frames(setup):
+        if day != last_day:
+            part, last_day = 0, day
+            if progress:
+                progress(day - 1, total)
         written = for_output(frame)
         if parquet:
-            for i, offset in enumerate(range(0, written.height, cfg.part_rows)):
-                written.slice(offset, cfg.part_rows).write_parquet(parts / f"part-{day:03d}-{i:02d}.parquet", statistics=False)
+            written.write_parquet(parts / f"part-{day:03d}-{part:03d}.parquet", statistics=False)
+            part += 1
         if jsonl:
             with files["events"].open("ab") as fh:
-                fh.write(json_lines(written).encode())
+                write_json_lines(written, fh)
         total += written.height
-        if progress:
-            progress(day, written.height)
+    if progress:
+        progress(days - 1, total)
     files["truth"] = write_truth(out / "truth.json", seed, setup.fraud.episodes, truth_json(setup))
     return Stats(total, len(setup.fraud.episodes), time.perf_counter() - started, peak_rss_mb(), files)
 
@@ -97,12 +101,12 @@ def _write_reference(setup: Setup, out: Path) -> dict[str, Path]:
     return files
 
 
-def json_lines(frame: pl.DataFrame) -> str:
+def write_json_lines(frame: pl.DataFrame, fh: BinaryIO) -> None:
     """The frame as JSON lines without null fields (as the wire format has them), built column-wise."""
     iso = frame.with_columns(pl.col("occurred_at").dt.strftime("%Y-%m-%dT%H:%M:%S%:z"))
     # Inside JSON strings quotes are escaped, so the pattern only ever matches a whole null field.
-    lines = iso.select(pl.struct(pl.all()).struct.json_encode().str.replace_all(r',"[a-z_]+":null', "")).to_series()
-    return "\n".join(lines) + "\n" if lines.len() else ""
+    lines = iso.select(pl.struct(pl.all()).struct.json_encode().str.replace_all(r',"[a-z_]+":null', ""))
+    lines.write_csv(fh, include_header=False, quote_style="never")
 
 
 def peak_rss_mb() -> float:
