@@ -38,7 +38,15 @@ TYPE_ASSETS: dict[FraudType, tuple[str, str | None, str]] = {
     FraudType.FLIGHT_CHANGE: ("minhang-gaiqian", "云视讯会议", "MEETING"),
 }
 TLDS = (".top", ".xyz", ".cc", ".vip", ".shop", ".icu", ".club", ".net")
-LIFE_DAYS = {"PHONE": 1.5, "HANDLE": 4.0, "URL": 6.0, "APP": 10.0, "ACCOUNT1": 2.0, "ACCOUNT2": 5.0, "ACCOUNT3": 8.0}
+LIFE_DAYS = {
+    "PHONE": 1.5,
+    "HANDLE": 4.0,
+    "URL": 6.0,
+    "APP": 10.0,
+    "ACCOUNT1": 2.0,
+    "ACCOUNT2": 5.0,
+    "ACCOUNT3": 8.0,
+}
 CASHOUTS = ("atm", "paofen", "otc")
 
 
@@ -69,7 +77,9 @@ class Rotation:
 
     def at(self, ts: int, rng: random.Random) -> Asset:
         i = bisect_right([a.active_from for a in self.assets], ts)
-        live = [a for a in self.assets[max(0, i - 4) : i] if a.active_to > ts] or self.assets[max(0, i - 1) : i + 1]
+        live = [a for a in self.assets[max(0, i - 4) : i] if a.active_to > ts] or self.assets[
+            max(0, i - 1) : i + 1
+        ]
         return rng.choice(live)
 
     def live(self, ts0: int, ts1: int) -> list[Asset]:
@@ -147,7 +157,9 @@ class Builder:
     def _list(self, asset: Asset, key: str) -> None:
         delay = self.cfg.list_delay.get(key)  # chat handles have no national list
         if delay is not None and self.rng.random() >= delay.never:
-            asset.listed_at = asset.active_from + int(delay.median_hours * 3600 * math.exp(self.rng.gauss(0, 0.8)))
+            asset.listed_at = asset.active_from + int(
+                delay.median_hours * 3600 * math.exp(self.rng.gauss(0, 0.8))
+            )
 
     def phone(self, asset: Asset) -> None:
         r = self.rng.random()
@@ -169,7 +181,15 @@ class Builder:
         asset.kind = "ACCOUNT"
 
 
-def build_infrastructure(pop: Population, issuer: Issuer, cfg: SimConfig, seed: int, window: tuple[int, int], counts: dict[FraudType, int]) -> Infrastructure:
+def build_infrastructure(
+    pop: Population,
+    issuer: Issuer,
+    cfg: SimConfig,
+    *,
+    seed: int,
+    window: tuple[int, int],
+    counts: dict[FraudType, int],
+) -> Infrastructure:
     rng = random.Random(seed * 31 + 5)
     young = pop.has_group(PersonGroup.STUDENT) | pop.has(NEEDS_CASH)
     builder = Builder(pop, issuer, cfg, rng, window[0] - 30 * DAY, window[1], np.flatnonzero(young))
@@ -186,7 +206,13 @@ def build_infrastructure(pop: Population, issuer: Issuer, cfg: SimConfig, seed: 
 def _ring(b: Builder, ring_id: str) -> Ring:
     cashout = b.rng.choice(CASHOUTS)
     sinks = [str(v) for v in b.issuer.accounts(5)[0]] if cashout != "atm" else []
-    return Ring(ring_id, b.rotation("ACCOUNT", b.account, 3, level=2), b.rotation("ACCOUNT", b.account, 2, level=3), cashout, sinks)
+    return Ring(
+        ring_id,
+        b.rotation("ACCOUNT", b.account, 3, level=2),
+        b.rotation("ACCOUNT", b.account, 2, level=3),
+        cashout,
+        sinks,
+    )
 
 
 def _campaign(b: Builder, fraud_type: FraudType, campaign_id: str, ring: Ring) -> Campaign:
@@ -202,7 +228,11 @@ def _campaign(b: Builder, fraud_type: FraudType, campaign_id: str, ring: Ring) -
     def app(asset: Asset) -> None:
         version = rng.randrange(1, 10**6)
         asset.value = f"com.{(stem or 'app').replace('-', '')}{version % 1000}.app"
-        asset.label, asset.app_hash, asset.category = app_name or "app", app_hash(asset.value, version), category
+        asset.label, asset.app_hash, asset.category = (
+            app_name or "app",
+            app_hash(asset.value, version),
+            category,
+        )
 
     return Campaign(
         campaign_id,

@@ -17,13 +17,38 @@ import polars as pl
 from fanzha.sim.numbers import Issuer
 from fanzha.sim.texts import Channel, Topic, normal_text
 
-HOSTS = (
-    "www.taobao.com m.jd.com mobile.yangkeduo.com www.baidu.com news.qq.com weibo.com www.bilibili.com "
-    "www.douyin.com www.zhihu.com www.meituan.com www.12306.cn www.ctrip.com mail.163.com www.gov.cn "
-    "www.xiaohongshu.com map.baidu.com www.icbc.com.cn www.ccb.com www.cmbchina.com www.eastmoney.com "
-    "www.10jqka.com.cn www.360jie.com www.zhaolianjf.com www.chsi.com.cn www.ceair.com www.csair.com "
-    "www.sina.com.cn www.ifeng.com www.kuaishou.com www.pconline.com.cn"
-).split()
+HOSTS = [
+    "www.taobao.com",
+    "m.jd.com",
+    "mobile.yangkeduo.com",
+    "www.baidu.com",
+    "news.qq.com",
+    "weibo.com",
+    "www.bilibili.com",
+    "www.douyin.com",
+    "www.zhihu.com",
+    "www.meituan.com",
+    "www.12306.cn",
+    "www.ctrip.com",
+    "mail.163.com",
+    "www.gov.cn",
+    "www.xiaohongshu.com",
+    "map.baidu.com",
+    "www.icbc.com.cn",
+    "www.ccb.com",
+    "www.cmbchina.com",
+    "www.eastmoney.com",
+    "www.10jqka.com.cn",
+    "www.360jie.com",
+    "www.zhaolianjf.com",
+    "www.chsi.com.cn",
+    "www.ceair.com",
+    "www.csair.com",
+    "www.sina.com.cn",
+    "www.ifeng.com",
+    "www.kuaishou.com",
+    "www.pconline.com.cn",
+]
 # (name, package, category, weight)
 APPS = (
     ("抖音", "com.ss.android.ugc.aweme", "OTHER", 10),
@@ -53,16 +78,53 @@ APPS = (
     ("同花顺", "com.hexin.plat.android", "INVESTMENT", 1),
     ("Telegram", "org.telegram.messenger", "NICHE_CHAT", 0.2),
 )
-SERVICE_CALLERS = ("10086", "10010", "10000", "95588", "95533", "95599", "95555", "12345", "95311", "4008111111")
+SERVICE_CALLERS = (
+    "10086",
+    "10010",
+    "10000",
+    "95588",
+    "95533",
+    "95599",
+    "95555",
+    "12345",
+    "95311",
+    "4008111111",
+)
 BANK_SMS = ("95588", "95599", "95566", "95533", "95580", "95555", "95559", "95558", "96138")  # in BANKS order
 OPERATOR_SMS = {"1": "10086", "2": "10010", "3": "10000"}
-MERCHANT_KINDS = ("超市", "便利店", "餐饮店", "水果店", "药房", "服装店", "加油站", "菜市场", "理发店", "电器城")
-BIG_PAYEE_KINDS = ("汽车销售服务有限公司", "职业技术学院", "装饰工程有限公司", "人民医院", "房地产经纪有限公司", "家具城")
+MERCHANT_KINDS = (
+    "超市",
+    "便利店",
+    "餐饮店",
+    "水果店",
+    "药房",
+    "服装店",
+    "加油站",
+    "菜市场",
+    "理发店",
+    "电器城",
+)
+BIG_PAYEE_KINDS = (
+    "汽车销售服务有限公司",
+    "职业技术学院",
+    "装饰工程有限公司",
+    "人民医院",
+    "房地产经纪有限公司",
+    "家具城",
+)
 UTILITY_NAMES = ("国网示范市供电公司", "示范市燃气有限公司", "示范市自来水公司", "中国移动示范分公司")
 HOURLY = np.array([1, 0.5, 0.3, 0.2, 0.2, 0.4, 1.5, 4, 6, 7, 7, 7, 6, 5, 6, 6.5, 6.5, 6, 6.5, 7, 7, 6, 4, 2])
 HOURLY = HOURLY / HOURLY.sum()
 
-SMS_TOPICS = (Topic.AD, Topic.NOTIFICATION, Topic.BANK, Topic.DELIVERY, Topic.SERVICE, Topic.FAMILY, Topic.WORK)
+SMS_TOPICS = (
+    Topic.AD,
+    Topic.NOTIFICATION,
+    Topic.BANK,
+    Topic.DELIVERY,
+    Topic.SERVICE,
+    Topic.FAMILY,
+    Topic.WORK,
+)
 SMS_TOPIC_P = np.array([0.35, 0.2, 0.15, 0.15, 0.07, 0.05, 0.03])
 POOLED = (
     *((t, Channel.SMS) for t in SMS_TOPICS),

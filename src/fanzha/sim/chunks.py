@@ -55,7 +55,9 @@ class Setup:
         return f"sim{self.seed}-"
 
 
-def plan(population: int, days: int, seed: int, *, start: datetime = DEFAULT_START, cfg: SimConfig | None = None) -> Setup:
+def plan(
+    population: int, days: int, seed: int, *, start: datetime = DEFAULT_START, cfg: SimConfig | None = None
+) -> Setup:
     cfg = cfg or SimConfig()
     if start.tzinfo is None:
         raise ValueError("start must be timezone-aware")
@@ -64,7 +66,7 @@ def plan(population: int, days: int, seed: int, *, start: datetime = DEFAULT_STA
     pop = build_population(population, seed, city, issuer)
     catalog = build_catalog(population, seed, issuer, cfg.text_pool)
     window = (epoch(start), epoch(start) + days * DAY)
-    fraud = plan_fraud(pop, catalog, issuer, cfg, seed, window)
+    fraud = plan_fraud(pop, catalog, issuer, cfg, seed=seed, window=window)
     return Setup(seed, start, days, cfg, city, pop, catalog, fraud)
 
 
@@ -79,10 +81,12 @@ def day_frames(setup: Setup, rows: int | None = None) -> Iterator[tuple[int, pl.
         t0 = w0 + day * DAY
         local = setup.start + timedelta(days=day)
         parts, offset = [], 0
-        for frame in normal_day(setup.pop, setup.catalog, setup.cfg, day, t0, local.day, setup.seed):
+        for frame in normal_day(
+            setup.pop, setup.catalog, setup.cfg, day=day, t0=t0, day_of_month=local.day, seed=setup.seed
+        ):
             parts.append(_with_ids(frame, f"{setup.prefix}n{day:03d}-", 8, offset))
             offset += frame.height
-        cold, cold_leads = cold_contacts(setup.fraud, setup.pop, setup.cfg, day, t0, setup.seed)
+        cold, cold_leads = cold_contacts(setup.fraud, setup.pop, setup.cfg, day=day, t0=t0, seed=setup.seed)
         if cold.height:
             parts.append(_with_ids(cold, f"{setup.prefix}c{day:03d}-", 7, 0))
         transfers = [p for p in parts if p["kind"][0] == "transfer"]
@@ -129,7 +133,16 @@ def _bank_flags(transfers: list[pl.DataFrame], seed: int, day: int) -> list[dict
     out = []
     for i, (ts, payer) in enumerate(big.select("ts", "payer_account").iter_rows()):
         if rng.random() < 0.05:
-            out.append(lead(ts + rng.randint(300, 5400), LeadSource.BANK, "MEDIUM", lambda i=i: f"sim{seed}-b{day:03d}-{i:07d}", rng, account=payer))
+            out.append(
+                lead(
+                    ts + rng.randint(300, 5400),
+                    LeadSource.BANK,
+                    "MEDIUM",
+                    f"sim{seed}-b{day:03d}-{i:07d}",
+                    rng,
+                    account=payer,
+                )
+            )
     return out
 
 

@@ -71,5 +71,7 @@ def build_city() -> CityMap:
             station_names.append(station)
             communities.append(names)
     # Downtown branches are denser than the county: a fixed, seed-independent skew.
-    weights = np.array([1.0 / (1 + 0.12 * i) * (0.5 if sid.startswith("B08") else 1.0) for i, sid in enumerate(station_ids)])
+    weights = np.array(
+        [1.0 / (1 + 0.12 * i) * (0.5 if sid.startswith("B08") else 1.0) for i, sid in enumerate(station_ids)]
+    )
     return CityMap(units, station_ids, station_names, communities, weights / weights.sum())

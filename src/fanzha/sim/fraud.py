@@ -16,17 +16,24 @@ import polars as pl
 
 from fanzha.event.codes import FraudType, IndicatorKind, LeadSource, PersonGroup
 from fanzha.event.entities import Indicator
-from fanzha.sim.campaigns import DAY, Infrastructure, build_infrastructure
+from fanzha.sim.campaigns import DAY, Asset, Campaign, Infrastructure, build_infrastructure
 from fanzha.sim.catalog import Catalog
 from fanzha.sim.config import TYPE_SHARES, SimConfig
 from fanzha.sim.journey import CST, Trip, Victim
 from fanzha.sim.journeys import SCRIPTS
-from fanzha.sim.leads import lead, nafc_batch, episode_leads
+from fanzha.sim.leads import episode_leads, lead, nafc_batch
 from fanzha.sim.life import times
 from fanzha.sim.mules import launder
 from fanzha.sim.numbers import Issuer, pick
 from fanzha.sim.people import (
-    GAMER, INVESTOR, NEEDS_CASH, OFFICE, SAVINGS, SHOPPER, TRAVELLER, Population,
+    GAMER,
+    INVESTOR,
+    NEEDS_CASH,
+    OFFICE,
+    SAVINGS,
+    SHOPPER,
+    TRAVELLER,
+    Population,
 )  # fmt: skip
 from fanzha.sim.texts import Channel, Stage, fraud_text
 from fanzha.sim.truth import Episode
@@ -48,9 +55,20 @@ def target_weights(pop: Population, fraud_type: FraudType) -> np.ndarray:
     w = np.ones(pop.n)
     match fraud_type:
         case FraudType.BRUSHING:
-            w *= np.where(g(PersonGroup.STUDENT), 4, 1) * np.where(has(NEEDS_CASH), 3, 1) * np.where((age >= 18) & (age <= 35), 2, 1) * np.where(age >= 60, 0.3, 1) * np.where(pop.female, 1.3, 1)
+            w *= (
+                np.where(g(PersonGroup.STUDENT), 4, 1)
+                * np.where(has(NEEDS_CASH), 3, 1)
+                * np.where((age >= 18) & (age <= 35), 2, 1)
+                * np.where(age >= 60, 0.3, 1)
+                * np.where(pop.female, 1.3, 1)
+            )
         case FraudType.PIG_BUTCHERING:
-            w *= np.where(g(PersonGroup.SINGLE_18_40), 5, 1) * np.where(has(INVESTOR), 2, 1) * np.where(has(SAVINGS), 1.5, 1) * np.where(age < 22, 0.2, 1)
+            w *= (
+                np.where(g(PersonGroup.SINGLE_18_40), 5, 1)
+                * np.where(has(INVESTOR), 2, 1)
+                * np.where(has(SAVINGS), 1.5, 1)
+                * np.where(age < 22, 0.2, 1)
+            )
         case FraudType.SHOPPING | FraudType.FAKE_CS_REFUND:
             w *= np.where(has(SHOPPER), 4, 1) * np.where((age >= 20) & (age <= 50), 1.5, 0.6)
         case FraudType.LOAN:
@@ -60,11 +78,19 @@ def target_weights(pop: Population, fraud_type: FraudType) -> np.ndarray:
         case FraudType.FAKE_BOSS_ACQ:
             w *= np.where(g(PersonGroup.FINANCE_STAFF), 60, 1) * np.where(has(OFFICE), 2, 1)
         case FraudType.FAKE_AUTHORITY:
-            w *= np.where(g(PersonGroup.ELDERLY), np.where(pop.female, 9, 6), 1) * np.where(g(PersonGroup.STUDENT), 2, 1) * np.where(has(SAVINGS), 1.5, 1)
+            w *= (
+                np.where(g(PersonGroup.ELDERLY), np.where(pop.female, 9, 6), 1)
+                * np.where(g(PersonGroup.STUDENT), 2, 1)
+                * np.where(has(SAVINGS), 1.5, 1)
+            )
         case FraudType.ROMANCE:
             w *= np.where(g(PersonGroup.SINGLE_18_40), 4, 1) * np.where(age >= 55, 1.5, 1)
         case FraudType.GAME_TRADE:
-            w *= np.where(has(GAMER), 8, 1) * np.where(g(PersonGroup.STUDENT), 2, 1) * np.where(age > 40, 0.1, 1)
+            w *= (
+                np.where(has(GAMER), 8, 1)
+                * np.where(g(PersonGroup.STUDENT), 2, 1)
+                * np.where(age > 40, 0.1, 1)
+            )
         case FraudType.FLIGHT_CHANGE:
             w *= np.where(has(TRAVELLER), 10, 1) * np.where(age < 18, 0.1, 1)
     return w
@@ -84,9 +110,13 @@ def pick_victims(pop: Population, count: int, seed: int) -> dict[FraudType, np.n
     return out
 
 
-def plan_fraud(pop: Population, cat: Catalog, issuer: Issuer, cfg: SimConfig, seed: int, window: tuple[int, int]) -> FraudSide:
+def plan_fraud(
+    pop: Population, cat: Catalog, issuer: Issuer, cfg: SimConfig, *, seed: int, window: tuple[int, int]
+) -> FraudSide:
     victims = pick_victims(pop, max(len(TYPE_SHARES), round(pop.n * cfg.victim_rate)), seed)
-    infra = build_infrastructure(pop, issuer, cfg, seed, window, {t: len(v) for t, v in victims.items()})
+    infra = build_infrastructure(
+        pop, issuer, cfg, seed=seed, window=window, counts={t: len(v) for t, v in victims.items()}
+    )
     rng = random.Random(seed * 1_000_003 + 11)
     counter = itertools.count(1)
     prefix = f"sim{seed}-"
@@ -94,7 +124,10 @@ def plan_fraud(pop: Population, cat: Catalog, issuer: Issuer, cfg: SimConfig, se
     def fraud_id() -> str:
         return f"{prefix}f{next(counter):08d}"
 
-    episodes, records, leads, incoming = [], [], [], []
+    episodes: list[Episode] = []
+    records: list[dict[str, Any]] = []
+    leads: list[dict[str, Any]] = []
+    incoming: list[tuple[int, Asset, int, str, Campaign]] = []
     lead_counter = itertools.count(1)
 
     def lead_id() -> str:
@@ -105,21 +138,61 @@ def plan_fraud(pop: Population, cat: Catalog, issuer: Issuer, cfg: SimConfig, se
         for index in chosen.tolist():
             campaign = rng.choice(infra.campaigns[fraud_type])
             span_days = max(1, (window[1] - window[0]) // DAY + script.lead_days)
-            start = window[0] + (rng.randrange(span_days) - script.lead_days) * DAY + rng.randint(8 * 3600, 22 * 3600)
-            trip = Trip(fraud_type, campaign, _victim(pop, index, script.budget_yuan, rng), rng, start, fraud_id, window, cfg.fraud_call_transcripts, tuple(cat.employers.head(5)))
+            start = (
+                window[0]
+                + (rng.randrange(span_days) - script.lead_days) * DAY
+                + rng.randint(8 * 3600, 22 * 3600)
+            )
+            trip = Trip(
+                fraud_type,
+                campaign,
+                _victim(pop, index, script.budget_yuan, rng),
+                rng,
+                start,
+                fraud_id,
+                window,
+                cfg.fraud_call_transcripts,
+                tuple(cat.employers.head(5)),
+            )
             script.run(trip)
-            episode = trip.episode(f"ep-{pop.person_ids[index]}-{datetime.fromtimestamp(start, CST):%Y%m%d%H%M}")
+            episode = trip.episode(
+                f"ep-{pop.person_ids[index]}-{datetime.fromtimestamp(start, CST):%Y%m%d%H%M}"
+            )
             episodes.append(episode)
             records.extend(trip.visible())
             for lead_record in episode_leads(trip, episode, rng, lead_id):
                 if window[0] <= lead_record["ts"] < window[1]:
                     records.append(lead_record)
-                    leads.append({"event_id": lead_record["event_id"], "source": lead_record["source"], "episode_id": episode.episode_id, "ts": lead_record["ts"]})
-            incoming.extend((int(p.at.timestamp()), next(a.asset for a in trip.touches if a.event_id == p.event_id), p.amount_fen, p.event_id, campaign) for p in episode.payments)
+                    leads.append(
+                        {
+                            "event_id": lead_record["event_id"],
+                            "source": lead_record["source"],
+                            "episode_id": episode.episode_id,
+                            "ts": lead_record["ts"],
+                        }
+                    )
+            incoming.extend(
+                (
+                    int(p.at.timestamp()),
+                    next(a.asset for a in trip.touches if a.event_id == p.event_id),
+                    p.amount_fen,
+                    p.event_id,
+                    campaign,
+                )
+                for p in episode.payments
+            )
     mule_counter = itertools.count(1)
-    mule_records, flows = launder(sorted(incoming, key=lambda x: (x[0], x[3])), rng=rng, next_id=lambda: f"{prefix}m{next(mule_counter):08d}", end=window[1])
+    mule_records, flows = launder(
+        sorted(incoming, key=lambda x: (x[0], x[3])),
+        rng=rng,
+        next_id=lambda: f"{prefix}m{next(mule_counter):08d}",
+        end=window[1],
+    )
     text_rng = random.Random(seed * 7 + 3)
-    cold = {t: pl.Series([fraud_text(t, Stage.HOOK, Channel.SMS, text_rng) for _ in range(cfg.fraud_pool)]) for t in TYPE_SHARES}
+    cold = {
+        t: pl.Series([fraud_text(t, Stage.HOOK, Channel.SMS, text_rng) for _ in range(cfg.fraud_pool)])
+        for t in TYPE_SHARES
+    }
     return FraudSide(infra, episodes, records + mule_records, flows, leads, cold)
 
 
@@ -140,7 +213,9 @@ def _victim(pop: Population, index: int, budget_yuan: int, rng: random.Random) -
     )
 
 
-def cold_contacts(side: FraudSide, pop: Population, cfg: SimConfig, day: int, t0: int, seed: int) -> tuple[pl.DataFrame, list[dict[str, Any]]]:
+def cold_contacts(
+    side: FraudSide, pop: Population, cfg: SimConfig, *, day: int, t0: int, seed: int
+) -> tuple[pl.DataFrame, list[dict[str, Any]]]:
     """Fraud calls and texts to people who hang up or ignore them; a few come back as NAFC leads."""
     rng = np.random.default_rng([seed, 30, day])
     k = int(rng.poisson(pop.n * cfg.cold_contacts))
@@ -165,7 +240,9 @@ def cold_contacts(side: FraudSide, pop: Population, cfg: SimConfig, day: int, t0
             "phone": phone,
             "counterpart": pick([a.value for _, a in live], pick_live),
             "direction": pl.repeat("IN", k, eager=True),
-            "duration_s": pl.Series(seconds).zip_with(pl.Series(is_call), pl.Series([None] * k, dtype=pl.Int64)),
+            "duration_s": pl.Series(seconds).zip_with(
+                pl.Series(is_call), pl.Series([None] * k, dtype=pl.Int64)
+            ),
             "text": texts.zip_with(pl.Series(~is_call), pl.Series([None] * k, dtype=pl.String)),
         }
     )
@@ -175,7 +252,16 @@ def cold_contacts(side: FraudSide, pop: Population, cfg: SimConfig, day: int, t0
         listed = live[int(pick_live[i])][1].listed_at
         if listed is not None and lead_rng.random() < 0.3:
             at = nafc_batch(max(int(ts[i]), listed), lead_rng)
-            leads.append(lead(at, LeadSource.NAFC_COMM, "MEDIUM", lambda i=i: f"sim{seed}-c{day:03d}l{i:07d}", lead_rng, phone=str(phone[i])))
+            leads.append(
+                lead(
+                    at,
+                    LeadSource.NAFC_COMM,
+                    "MEDIUM",
+                    f"sim{seed}-c{day:03d}l{i:07d}",
+                    lead_rng,
+                    phone=str(phone[i]),
+                )
+            )
     return frame, leads
 
 
@@ -183,15 +269,23 @@ def indicators(side: FraudSide, window: tuple[int, int]) -> list[Indicator]:
     """What the national lists know by the end of the window, each with when it learned it."""
     out: list[Indicator] = []
     for campaign in side.infra.all_campaigns():
-        for kind, rotation in ((IndicatorKind.PHONE, campaign.numbers), (IndicatorKind.URL, campaign.hosts), (IndicatorKind.APP, campaign.apps)):
+        for kind, rotation in (
+            (IndicatorKind.PHONE, campaign.numbers),
+            (IndicatorKind.URL, campaign.hosts),
+            (IndicatorKind.APP, campaign.apps),
+        ):
             if kind is IndicatorKind.APP and rotation.assets[0].label is None:
                 continue
-            out.extend(_indicator(kind, a.value, a.listed_at, campaign.fraud_type, window) for a in rotation.assets if _listed(a.listed_at, window))
+            out.extend(
+                _indicator(kind, a.value, a.listed_at, campaign.fraud_type)
+                for a in rotation.assets
+                if _listed(a.listed_at, window)
+            )
     seen: set[str] = set()
     for account in side.infra.mule_accounts():
         if _listed(account.listed_at, window) and account.value not in seen:
             seen.add(account.value)
-            out.append(_indicator(IndicatorKind.ACCOUNT, account.value, account.listed_at, FraudType.UNKNOWN, window))
+            out.append(_indicator(IndicatorKind.ACCOUNT, account.value, account.listed_at, FraudType.UNKNOWN))
     return out
 
 
@@ -199,6 +293,12 @@ def _listed(at: int | None, window: tuple[int, int]) -> bool:
     return at is not None and at < window[1]
 
 
-def _indicator(kind: IndicatorKind, value: str, at: int | None, fraud_type: FraudType, window: tuple[int, int]) -> Indicator:
+def _indicator(kind: IndicatorKind, value: str, at: int | None, fraud_type: FraudType) -> Indicator:
     assert at is not None
-    return Indicator(kind=kind, value=value, source="NAFC", fraud_type=fraud_type, listed_at=datetime.fromtimestamp(at, CST))
+    return Indicator(
+        kind=kind,
+        value=value,
+        source="NAFC",
+        fraud_type=fraud_type,
+        listed_at=datetime.fromtimestamp(at, CST),
+    )

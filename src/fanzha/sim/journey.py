@@ -88,8 +88,19 @@ class Trip:
     def call(self, stage: Stage, minutes: tuple[float, float], direction: str = "IN") -> None:
         number = self.asset("numbers")
         seconds = int(self.rng.uniform(*minutes) * 60)
-        transcript = fraud_text(self.fraud_type, stage, Channel.CALL, self.rng) if self.rng.random() < self.transcripts else None
-        rec = self._emit("call", phone=self.victim.phone, counterpart=number.value, direction=direction, duration_s=seconds, transcript=transcript)
+        transcript = (
+            fraud_text(self.fraud_type, stage, Channel.CALL, self.rng)
+            if self.rng.random() < self.transcripts
+            else None
+        )
+        rec = self._emit(
+            "call",
+            phone=self.victim.phone,
+            counterpart=number.value,
+            direction=direction,
+            duration_s=seconds,
+            transcript=transcript,
+        )
         self.touches.append(Touch("PHONE", number, self.t, rec["event_id"], seconds))
         self.t += seconds
 
@@ -101,11 +112,23 @@ class Trip:
         rec = self._emit("sms", phone=self.victim.phone, counterpart=number.value, direction="IN", text=text)
         self.touches.append(Touch("SMS", number, self.t, rec["event_id"]))
 
-    def chat(self, stage: Stage, *, platform: str = "wechat", new: bool = False, group: str | None = None, n: int = 1) -> None:
+    def chat(
+        self,
+        stage: Stage,
+        *,
+        platform: str = "wechat",
+        new: bool = False,
+        group: str | None = None,
+        n: int = 1,
+    ) -> None:
         handle = self.asset("handles")
         for i in range(n):
             inbound = i % 2 == 0 or self.rng.random() < 0.5
-            text = fraud_text(self.fraud_type, stage, Channel.CHAT, self.rng) if inbound else normal_text(Topic.FAMILY, Channel.CHAT, self.rng)
+            text = (
+                fraud_text(self.fraud_type, stage, Channel.CHAT, self.rng)
+                if inbound
+                else normal_text(Topic.FAMILY, Channel.CHAT, self.rng)
+            )
             rec = self._emit(
                 "chat", phone=self.victim.phone, counterpart=handle.value, platform=platform,
                 direction="IN" if inbound else "OUT", group_id=group, new_contact=new and i == 0, text=text,
@@ -123,7 +146,12 @@ class Trip:
             return
         app = self.asset("apps")
         rec = self._emit(
-            "app_install", phone=self.victim.phone, app_name=app.label, package=app.value, app_hash=app.app_hash, category=app.category
+            "app_install",
+            phone=self.victim.phone,
+            app_name=app.label,
+            package=app.value,
+            app_hash=app.app_hash,
+            category=app.category,
         )
         self.touches.append(Touch("APP", app, self.t, rec["event_id"]))
 
@@ -138,7 +166,9 @@ class Trip:
             self.account_turn += 1
         payer = self.victim.accounts[self.account_turn % len(self.victim.accounts)]
         payee = self.asset("level1")
-        rec = self._emit("transfer", payer_account=payer, payee_account=payee.value, amount_fen=amount, channel=channel)
+        rec = self._emit(
+            "transfer", payer_account=payer, payee_account=payee.value, amount_fen=amount, channel=channel
+        )
         if self.window[0] <= self.t < self.window[1]:
             self.payments.append(Payment(rec["event_id"], _dt(self.t), amount, payer, payee.value))
         self.touches.append(Touch("ACCOUNT", payee, self.t, rec["event_id"]))
@@ -148,19 +178,42 @@ class Trip:
     def rebate(self, amount_fen: int) -> None:
         """The ring pays the victim back a little, to hook them deeper."""
         payer = self.sticky.get("level1") or self.asset("level1")
-        rec = self._emit("transfer", payer_account=payer.value, payee_account=self.victim.accounts[0], amount_fen=amount_fen, channel="online")
+        rec = self._emit(
+            "transfer",
+            payer_account=payer.value,
+            payee_account=self.victim.accounts[0],
+            amount_fen=amount_fen,
+            channel="online",
+        )
         if self.window[0] <= self.t < self.window[1]:
-            self.rebates.append(Payment(rec["event_id"], _dt(self.t), amount_fen, payer.value, self.victim.accounts[0]))
+            self.rebates.append(
+                Payment(rec["event_id"], _dt(self.t), amount_fen, payer.value, self.victim.accounts[0])
+            )
 
     def borrow(self, amount_fen: int) -> None:
         """Money from family or a licensed lender to keep paying: caused by the fraud, not fraud-side."""
-        lender = self.rng.choice(self.lenders) if self.lenders and self.rng.random() < 0.5 else self.victim.family_account
-        rec = self._emit("transfer", payer_account=lender, payee_account=self.victim.accounts[0], amount_fen=amount_fen, channel="online")
+        lender = (
+            self.rng.choice(self.lenders)
+            if self.lenders and self.rng.random() < 0.5
+            else self.victim.family_account
+        )
+        rec = self._emit(
+            "transfer",
+            payer_account=lender,
+            payee_account=self.victim.accounts[0],
+            amount_fen=amount_fen,
+            channel="online",
+        )
         self.support.append(rec["event_id"])
         self.victim = _with_budget(self.victim, self.victim.budget_fen + amount_fen)
 
     def _emit(self, kind: str, **fields: Any) -> dict[str, Any]:
-        record = {"ts": self.t, "kind": kind, "event_id": self.next_id(), **{k: v for k, v in fields.items() if v is not None}}
+        record = {
+            "ts": self.t,
+            "kind": kind,
+            "event_id": self.next_id(),
+            **{k: v for k, v in fields.items() if v is not None},
+        }
         self.records.append(record)
         return record
 
@@ -169,10 +222,18 @@ class Trip:
 
     def episode(self, episode_id: str) -> Episode:
         seen = {r["event_id"] for r in self.visible()} - set(self.support)
+        support = frozenset(set(self.support) & {r["event_id"] for r in self.visible()})
         return Episode(
-            episode_id, self.victim.person_id, self.fraud_type, _dt(self.started), tuple(self.payments), frozenset(seen),
-            self.campaign.campaign_id, rebates=tuple(self.rebates), support_event_ids=frozenset(set(self.support) & {r["event_id"] for r in self.visible()}),
-        )  # fmt: skip
+            episode_id,
+            self.victim.person_id,
+            self.fraud_type,
+            _dt(self.started),
+            tuple(self.payments),
+            frozenset(seen),
+            self.campaign.campaign_id,
+            rebates=tuple(self.rebates),
+            support_event_ids=support,
+        )
 
 
 def _with_budget(v: Victim, budget: int) -> Victim:

@@ -115,7 +115,9 @@ def pig_butchering(t: Trip) -> None:
         t.chat(Stage.ESCALATION, platform="wechat", n=2)
         if i and t.rng.random() < 0.35:
             t.borrow(amount // 2)
-        if not t.pay(amount, switch_account=t.rng.random() < 0.5, channel=t.rng.choice(("mobile", "online", "counter"))):
+        if not t.pay(
+            amount, switch_account=t.rng.random() < 0.5, channel=t.rng.choice(("mobile", "online", "counter"))
+        ):
             return
         amount = int(amount * t.rng.uniform(1.3, 2.5))
     t.next_day()

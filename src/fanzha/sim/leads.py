@@ -44,44 +44,93 @@ def nafc_batch(ts: int, rng: random.Random) -> int:
     return ts + DAY
 
 
-def lead(ts: int, source: LeadSource, level: str, next_id: Callable[[], str], rng: random.Random, **who: Any) -> dict[str, Any]:
+def lead(
+    ts: int, source: LeadSource, level: str, event_id: str, rng: random.Random, **who: Any
+) -> dict[str, Any]:
     return {
-        "ts": ts, "kind": "lead", "event_id": next_id(), "source": source.value, "level": level,
-        "source_ref": f"{source.value}-{rng.randrange(10**9):09d}", "note": NOTES.get(source), **who,
-    }  # fmt: skip
+        "ts": ts,
+        "kind": "lead",
+        "event_id": event_id,
+        "source": source.value,
+        "level": level,
+        "source_ref": f"{source.value}-{rng.randrange(10**9):09d}",
+        "note": NOTES.get(source),
+        **who,
+    }
 
 
-def episode_leads(trip: Trip, episode: Episode, rng: random.Random, next_id: Callable[[], str]) -> list[dict[str, Any]]:
+def episode_leads(
+    trip: Trip, episode: Episode, rng: random.Random, next_id: Callable[[], str]
+) -> list[dict[str, Any]]:
     """The leads one episode gives rise to, each with its own source's delay and chance."""
     v = trip.victim
     ftype = episode.fraud_type.value
     out: list[dict[str, Any]] = []
 
     def add(ts: int, source: LeadSource, level: str, known_type: bool, **who: Any) -> None:
-        out.append(lead(ts, source, level, next_id, rng, fraud_type=ftype if known_type else None, **who))
+        out.append(lead(ts, source, level, next_id(), rng, fraud_type=ftype if known_type else None, **who))
 
-    first = {k: next((t for t in trip.touches if t.kind in k), None) for k in (("ACCOUNT",), ("PHONE", "SMS"), ("URL", "APP"))}
+    first = {
+        k: next((t for t in trip.touches if t.kind in k), None)
+        for k in (("ACCOUNT",), ("PHONE", "SMS"), ("URL", "APP"))
+    }
     pay = first[("ACCOUNT",)]
     if pay and pay.asset.listed_at is not None and rng.random() < 0.85:
-        add(nafc_batch(max(pay.ts, pay.asset.listed_at) + rng.randint(1800, 4 * 3600), rng), LeadSource.NAFC_FUND, "HIGH", rng.random() < 0.6, person_id=v.person_id, phone=v.phone)
+        add(
+            nafc_batch(max(pay.ts, pay.asset.listed_at) + rng.randint(1800, 4 * 3600), rng),
+            LeadSource.NAFC_FUND,
+            "HIGH",
+            rng.random() < 0.6,
+            person_id=v.person_id,
+            phone=v.phone,
+        )
     for key, source in ((("PHONE", "SMS"), LeadSource.NAFC_COMM), (("URL", "APP"), LeadSource.NAFC_NET)):
         touch = first[key]
-        if touch and touch.asset.listed_at is not None and touch.asset.listed_at - touch.ts < 7 * DAY and rng.random() < 0.5:
+        if (
+            touch
+            and touch.asset.listed_at is not None
+            and touch.asset.listed_at - touch.ts < 7 * DAY
+            and rng.random() < 0.5
+        ):
             add(nafc_batch(max(touch.ts, touch.asset.listed_at), rng), source, "MEDIUM", False, phone=v.phone)
     for touch in trip.touches:
         if touch.kind == "ACCOUNT" and _amount(trip, touch.event_id) >= 5_000_000 and rng.random() < 0.3:
-            add(touch.ts + rng.randint(300, 5400), LeadSource.BANK, "HIGH", False, account=_payer(trip, touch.event_id))
+            add(
+                touch.ts + rng.randint(300, 5400),
+                LeadSource.BANK,
+                "HIGH",
+                False,
+                account=_payer(trip, touch.event_id),
+            )
         elif touch.kind == "PHONE" and touch.seconds >= 600 and rng.random() < 0.25:
-            add(touch.ts + touch.seconds + rng.randint(300, 3600), LeadSource.OPERATOR, "MEDIUM", False, phone=v.phone)
+            add(
+                touch.ts + touch.seconds + rng.randint(300, 3600),
+                LeadSource.OPERATOR,
+                "MEDIUM",
+                False,
+                phone=v.phone,
+            )
         elif touch.kind == "SMS" and rng.random() < 0.08:
             add(touch.ts + rng.randint(3600, 12 * 3600), LeadSource.MIIT_12381, "LOW", False, phone=v.phone)
         elif touch.kind == "HANDLE" and rng.random() < 0.03:
             add(touch.ts + rng.randint(6 * 3600, 72 * 3600), LeadSource.INTERNET, "LOW", False, phone=v.phone)
     paid = [t for t in trip.touches if t.kind == "ACCOUNT"]
     if paid and rng.random() < 0.05:
-        add(paid[0].ts + rng.randint(3600, 48 * 3600), LeadSource.HOTLINE_96110, "HIGH", False, person_id=v.person_id)
+        add(
+            paid[0].ts + rng.randint(3600, 48 * 3600),
+            LeadSource.HOTLINE_96110,
+            "HIGH",
+            False,
+            person_id=v.person_id,
+        )
     if paid and rng.random() < 0.55:  # the victim realises and reports, usually the next day
-        add(paid[-1].ts + int(20 * 3600 * math.exp(rng.gauss(0, 0.9))), LeadSource.CALL_110, "HIGH", True, person_id=v.person_id)
+        add(
+            paid[-1].ts + int(20 * 3600 * math.exp(rng.gauss(0, 0.9))),
+            LeadSource.CALL_110,
+            "HIGH",
+            True,
+            person_id=v.person_id,
+        )
     if not paid and trip.touches and rng.random() < 0.15:
         add(trip.touches[-1].ts + rng.randint(1800, DAY), LeadSource.APP_REPORT, "LOW", False, phone=v.phone)
     return out

@@ -10,7 +10,18 @@ import numpy as np
 import polars as pl
 
 from fanzha.event.codes import PersonGroup
-from fanzha.sim.catalog import APPS, BANK_SMS, HOSTS, HOURLY, POOLED, SERVICE_CALLERS, SMS_TOPIC_P, SMS_TOPICS, Catalog, app_hash
+from fanzha.sim.catalog import (
+    APPS,
+    BANK_SMS,
+    HOSTS,
+    HOURLY,
+    POOLED,
+    SERVICE_CALLERS,
+    SMS_TOPIC_P,
+    SMS_TOPICS,
+    Catalog,
+    app_hash,
+)
 from fanzha.sim.config import SimConfig
 from fanzha.sim.numbers import CASH, FAMILY_COUNTRIES, MOBILE_PREFIXES, VIRTUAL_PREFIXES, pick
 from fanzha.sim.people import EMPLOYED, OFFICE, PENSION, RENTER, SAVINGS, Population
@@ -22,16 +33,18 @@ _HOST_P = 1.0 / np.arange(1, len(HOSTS) + 1) ** 0.9
 _HOST_P /= _HOST_P.sum()
 
 
-def normal_day(pop: Population, cat: Catalog, cfg: SimConfig, day: int, t0: int, day_of_month: int, seed: int) -> list[pl.DataFrame]:
+def normal_day(
+    pop: Population, cat: Catalog, cfg: SimConfig, *, day: int, t0: int, day_of_month: int, seed: int
+) -> list[pl.DataFrame]:
     """Every ordinary event of one day (starting at Unix second `t0`), one narrow frame per kind of
     activity (a wide frame of millions of rows would hold every null column in memory), unsorted, no ids."""
     rng = np.random.default_rng([seed, 10, day])
     elderly = pop.has_group(PersonGroup.ELDERLY)
     student = pop.has_group(PersonGroup.STUDENT)
     frames = [
-        _calls(pop, cat, cfg, rng, t0, np.where(elderly, 1.2, np.where(student, 0.6, 1.0))),
+        _calls(pop, cat, cfg, rng, t0=t0, factor=np.where(elderly, 1.2, np.where(student, 0.6, 1.0))),
         _sms(pop, cat, cfg, rng, t0),
-        _chats(pop, cat, cfg, rng, t0, np.where(elderly, 0.4, np.where(student, 1.6, 1.0))),
+        _chats(pop, cat, cfg, rng, t0=t0, factor=np.where(elderly, 0.4, np.where(student, 1.6, 1.0))),
         _visits(pop, cfg, rng, t0, np.where(elderly, 0.3, np.where(student, 1.5, 1.0))),
         _transfers(pop, cat, cfg, rng, t0),
         _monthly(pop, cat, rng, t0, day_of_month),
@@ -40,7 +53,9 @@ def normal_day(pop: Population, cat: Catalog, cfg: SimConfig, day: int, t0: int,
     return [f for f in frames if f.height]
 
 
-def who(pop: Population, rng: np.random.Generator, rate: float, factor: np.ndarray | float = 1.0) -> np.ndarray:
+def who(
+    pop: Population, rng: np.random.Generator, rate: float, factor: np.ndarray | float = 1.0
+) -> np.ndarray:
     """Person indexes, one per event: each person's count is Poisson(rate × activity × factor)."""
     counts = rng.poisson(rate * pop.activity * factor)
     return np.repeat(np.arange(pop.n, dtype=np.int64), counts)
@@ -60,7 +75,9 @@ def _phone_of(pop: Population, rng: np.random.Generator, w: np.ndarray) -> pl.Se
 
 
 def _random_mobiles(rng: np.random.Generator, k: int, prefixes: tuple[str, ...] | list[str]) -> pl.Series:
-    return pick(prefixes, rng.integers(0, len(prefixes), k)) + pl.Series(rng.integers(0, 10**8, k)).cast(pl.String).str.zfill(8)
+    return pick(prefixes, rng.integers(0, len(prefixes), k)) + pl.Series(rng.integers(0, 10**8, k)).cast(
+        pl.String
+    ).str.zfill(8)
 
 
 def _pooled(cat: Catalog, rng: np.random.Generator, topic: Topic, channel: Channel, k: int) -> pl.Series:
@@ -68,7 +85,9 @@ def _pooled(cat: Catalog, rng: np.random.Generator, topic: Topic, channel: Chann
     return pool.gather(rng.integers(0, pool.len(), k))
 
 
-def _by_topic(cat: Catalog, rng: np.random.Generator, topics: np.ndarray, keys: tuple[Topic, ...], channel: Channel) -> pl.Series:
+def _by_topic(
+    cat: Catalog, rng: np.random.Generator, topics: np.ndarray, keys: tuple[Topic, ...], channel: Channel
+) -> pl.Series:
     out = pl.Series([None] * topics.size, dtype=pl.String)
     for i, topic in enumerate(keys):
         mask = topics == i
@@ -77,24 +96,43 @@ def _by_topic(cat: Catalog, rng: np.random.Generator, topics: np.ndarray, keys: 
     return out
 
 
-def _calls(pop: Population, cat: Catalog, cfg: SimConfig, rng: np.random.Generator, t0: int, factor: np.ndarray) -> pl.DataFrame:
+def _calls(
+    pop: Population, cat: Catalog, cfg: SimConfig, rng: np.random.Generator, *, t0: int, factor: np.ndarray
+) -> pl.DataFrame:
     w = who(pop, rng, cfg.calls, factor)
     k = w.size
     r = rng.random(k)
-    circle, service, unknown, overseas = r < 0.6, (r >= 0.6) & (r < 0.72), (r >= 0.72) & (r < 0.955), (r >= 0.955) & (r < 0.96)
+    circle, service, unknown, overseas = (
+        r < 0.6,
+        (r >= 0.6) & (r < 0.72),
+        (r >= 0.72) & (r < 0.955),
+        (r >= 0.955) & (r < 0.96),
+    )
     counterpart = pop.phones.gather(pop.primary_phone[pop.contact(w, rng)])
-    counterpart = counterpart.zip_with(pl.Series(~service), pick(SERVICE_CALLERS, rng.integers(0, len(SERVICE_CALLERS), k)))
+    counterpart = counterpart.zip_with(
+        pl.Series(~service), pick(SERVICE_CALLERS, rng.integers(0, len(SERVICE_CALLERS), k))
+    )
     counterpart = counterpart.zip_with(pl.Series(~unknown), _random_mobiles(rng, k, MOBILE_PREFIXES))
-    abroad = pick(("00", "+"), rng.integers(0, 2, k)) + pick(FAMILY_COUNTRIES, rng.integers(0, len(FAMILY_COUNTRIES), k))
-    counterpart = counterpart.zip_with(pl.Series(~overseas), abroad + pl.Series(rng.integers(10**8, 10**9, k)).cast(pl.String))
+    abroad = pick(("00", "+"), rng.integers(0, 2, k)) + pick(
+        FAMILY_COUNTRIES, rng.integers(0, len(FAMILY_COUNTRIES), k)
+    )
+    counterpart = counterpart.zip_with(
+        pl.Series(~overseas), abroad + pl.Series(rng.integers(10**8, 10**9, k)).cast(pl.String)
+    )
     virtual = r >= 0.96  # couriers' privacy numbers ride on virtual operators, like many fraud lines
     counterpart = counterpart.zip_with(pl.Series(~virtual), _random_mobiles(rng, k, VIRTUAL_PREFIXES))
     median = np.select([circle, service, overseas], [90, 150, 900], 35)
     duration = np.minimum(rng.lognormal(np.log(median), 1.0), 7200).astype(np.int64)
-    outgoing = np.where(service, rng.random(k) < 0.7, np.where(circle, rng.random(k) < 0.5, rng.random(k) < 0.1))
+    outgoing = np.where(
+        service, rng.random(k) < 0.7, np.where(circle, rng.random(k) < 0.5, rng.random(k) < 0.1)
+    )
     topic = np.select([circle & (rng.random(k) < 0.7), circle, service], [0, 1, 2], 3)
-    transcript = _by_topic(cat, rng, topic, (Topic.FAMILY, Topic.WORK, Topic.SERVICE, Topic.DELIVERY), Channel.CALL)
-    transcript = transcript.zip_with(pl.Series(rng.random(k) < cfg.call_transcripts), pl.Series([None] * k, dtype=pl.String))
+    transcript = _by_topic(
+        cat, rng, topic, (Topic.FAMILY, Topic.WORK, Topic.SERVICE, Topic.DELIVERY), Channel.CALL
+    )
+    transcript = transcript.zip_with(
+        pl.Series(rng.random(k) < cfg.call_transcripts), pl.Series([None] * k, dtype=pl.String)
+    )
     return pl.DataFrame(
         {
             "ts": times(rng, k, t0),
@@ -134,7 +172,9 @@ def _sms(pop: Population, cat: Catalog, cfg: SimConfig, rng: np.random.Generator
     )
 
 
-def _chats(pop: Population, cat: Catalog, cfg: SimConfig, rng: np.random.Generator, t0: int, factor: np.ndarray) -> pl.DataFrame:
+def _chats(
+    pop: Population, cat: Catalog, cfg: SimConfig, rng: np.random.Generator, *, t0: int, factor: np.ndarray
+) -> pl.DataFrame:
     w = who(pop, rng, cfg.chats, factor)
     k = w.size
     office = pop.has(OFFICE)[w]
@@ -143,7 +183,9 @@ def _chats(pop: Population, cat: Catalog, cfg: SimConfig, rng: np.random.Generat
     other = np.where(new, rng.integers(0, pop.n, k), pop.contact(w, rng))
     in_group = rng.random(k) < 0.3
     work = platform == 2
-    group = pick(("fam-", "work-"), work) + pl.Series(np.where(work, pop.social_pos[w] // 40, pop.social_pos[w] // 8)).cast(pl.String)
+    group = pick(("fam-", "work-"), work) + pl.Series(
+        np.where(work, pop.social_pos[w] // 40, pop.social_pos[w] // 8)
+    ).cast(pl.String)
     topic = np.where(platform == 2, 1, np.where(in_group & (rng.random(k) < 0.15), 2, 0))
     return pl.DataFrame(
         {
@@ -153,20 +195,26 @@ def _chats(pop: Population, cat: Catalog, cfg: SimConfig, rng: np.random.Generat
             "counterpart": pop.handles.gather(other),
             "platform": pick(("wechat", "qq", "dingtalk"), platform),
             "direction": pick(("IN", "OUT"), rng.random(k) < 0.45),
-            "group_id": pl.Series(group).zip_with(pl.Series(in_group), pl.Series([None] * k, dtype=pl.String)),
+            "group_id": pl.Series(group).zip_with(
+                pl.Series(in_group), pl.Series([None] * k, dtype=pl.String)
+            ),
             "new_contact": new,
             "text": _by_topic(cat, rng, topic, (Topic.FAMILY, Topic.WORK, Topic.AD), Channel.CHAT),
         }
     )
 
 
-def _visits(pop: Population, cfg: SimConfig, rng: np.random.Generator, t0: int, factor: np.ndarray) -> pl.DataFrame:
+def _visits(
+    pop: Population, cfg: SimConfig, rng: np.random.Generator, t0: int, factor: np.ndarray
+) -> pl.DataFrame:
     w = who(pop, rng, cfg.url_visits, factor)
     k = w.size
     host = pick(HOSTS, rng.choice(len(HOSTS), k, p=_HOST_P))
     path = pick(("/", "/item/", "/search?q=", "/news/", "/user/"), rng.integers(0, 5, k))
-    item = pl.Series(rng.integers(0, 10**7, k)).cast(pl.String).zip_with(
-        pl.Series(rng.random(k) < 0.6), pl.Series([""] * k)
+    item = (
+        pl.Series(rng.integers(0, 10**7, k))
+        .cast(pl.String)
+        .zip_with(pl.Series(rng.random(k) < 0.6), pl.Series([""] * k))
     )
     return pl.DataFrame(
         {
@@ -178,7 +226,9 @@ def _visits(pop: Population, cfg: SimConfig, rng: np.random.Generator, t0: int, 
     )
 
 
-def _transfers(pop: Population, cat: Catalog, cfg: SimConfig, rng: np.random.Generator, t0: int) -> pl.DataFrame:
+def _transfers(
+    pop: Population, cat: Catalog, cfg: SimConfig, rng: np.random.Generator, t0: int
+) -> pl.DataFrame:
     w = who(pop, rng, cfg.transfers)
     k = w.size
     r = rng.random(k)
@@ -202,11 +252,19 @@ def _transfers(pop: Population, cat: Catalog, cfg: SimConfig, rng: np.random.Gen
         pl.when(pl.lit(kind) == 0).then(cat.merchant_names.gather(merchant))
         .when(pl.lit(kind) == 5).then(cat.big_payee_names.gather(rng.integers(0, cat.big_payees.len(), k)))
     ).to_series()  # fmt: skip
-    median = np.select([kind == 0, kind == 1, kind == 2, kind == 3, kind == 4], [6_000, 30_000, 15_000, 300_000, 200_000], 3_000_000)
+    median = np.select(
+        [kind == 0, kind == 1, kind == 2, kind == 3, kind == 4],
+        [6_000, 30_000, 15_000, 300_000, 200_000],
+        3_000_000,
+    )
     spread = np.select([kind == 1, kind == 5], [1.3, 0.8], 0.9)
     amount = np.clip(rng.lognormal(np.log(median), spread), 100, 50_000_000).astype(np.int64)
     amount = np.where(kind == 4, np.maximum(100, amount // 10_000) * 10_000, amount)  # cash in hundreds
-    channel = np.where(kind == 4, 2, np.where(elderly & (rng.random(k) < 0.3), 3, np.where(kind == 0, rng.integers(0, 2, k) * 4, 0)))
+    channel = np.where(
+        kind == 4,
+        2,
+        np.where(elderly & (rng.random(k) < 0.3), 3, np.where(kind == 0, rng.integers(0, 2, k) * 4, 0)),
+    )
     return pl.DataFrame(
         {
             "ts": times(rng, k, t0),
@@ -220,7 +278,9 @@ def _transfers(pop: Population, cat: Catalog, cfg: SimConfig, rng: np.random.Gen
     )
 
 
-def _monthly(pop: Population, cat: Catalog, rng: np.random.Generator, t0: int, day_of_month: int) -> pl.DataFrame:
+def _monthly(
+    pop: Population, cat: Catalog, rng: np.random.Generator, t0: int, day_of_month: int
+) -> pl.DataFrame:
     """Salaries and pensions on payday, rent two days later (to the same landlord every month)."""
     paid = np.flatnonzero((pop.payday == day_of_month) & (pop.salary_fen > 0))
     renting = np.flatnonzero((pop.payday == day_of_month - 2) & pop.has(RENTER))
@@ -229,7 +289,9 @@ def _monthly(pop: Population, cat: Catalog, rng: np.random.Generator, t0: int, d
     income = pl.DataFrame(
         {
             "ts": t0 + rng.integers(8 * 3600, 18 * 3600, paid.size),
-            "payer_account": cat.employers.gather(employer).zip_with(pl.Series(~pension), pl.Series([cat.pension] * paid.size)),
+            "payer_account": cat.employers.gather(employer).zip_with(
+                pl.Series(~pension), pl.Series([cat.pension] * paid.size)
+            ),
             "payee_account": pop.accounts.gather(pop.first_account[paid]),
             "amount_fen": (pop.salary_fen[paid] * rng.uniform(0.9, 1.15, paid.size)).astype(np.int64),
             "channel": pl.repeat("online", paid.size, eager=True),
@@ -246,7 +308,9 @@ def _monthly(pop: Population, cat: Catalog, rng: np.random.Generator, t0: int, d
         }
     )
     out = pl.concat([income, rent])
-    return out.with_columns(kind=pl.lit("transfer")).filter(pl.col("payer_account") != pl.col("payee_account"))
+    return out.with_columns(kind=pl.lit("transfer")).filter(
+        pl.col("payer_account") != pl.col("payee_account")
+    )
 
 
 def _installs(pop: Population, cfg: SimConfig, rng: np.random.Generator, t0: int) -> pl.DataFrame:

@@ -27,8 +27,12 @@ def launder(
     next_id: Callable[[], str],
     end: int,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Records and flow truth for money arriving at level-1 accounts as (ts, account, fen, event id, campaign)."""
-    queue = [(ts, i, acc, amount, eid, camp) for i, (ts, acc, amount, eid, camp) in enumerate(payments)]
+    """Records and flow truth for money arriving at level-1 accounts.
+
+    `payments` are (ts, account, fen, event id, campaign)."""
+    queue: list[tuple[int, int, Asset, int, str, Campaign]] = [
+        (ts, i, acc, amount, eid, camp) for i, (ts, acc, amount, eid, camp) in enumerate(payments)
+    ]
     heapq.heapify(queue)
     records: list[dict[str, Any]] = []
     flows: list[dict[str, Any]] = []
@@ -38,36 +42,65 @@ def launder(
         for at, target, part, channel, name in _hops(account, amount, ts, campaign, rng):
             if at >= end:
                 continue
-            record = {"ts": at, "kind": "transfer", "event_id": next_id(), "payer_account": account.value,
-                      "payee_account": target.value if isinstance(target, Asset) else target,
-                      "amount_fen": part, "channel": channel}  # fmt: skip
-            if name:
-                record["payee_name"] = name
+            to = target.value if isinstance(target, Asset) else target
+            event_id = next_id()
+            record = {
+                "ts": at,
+                "kind": "transfer",
+                "event_id": event_id,
+                "payer_account": account.value,
+                "payee_account": to,
+                "amount_fen": part,
+                "channel": channel,
+                "payee_name": name,
+            }
             records.append(record)
-            flows.append({"event_id": record["event_id"], "parent_event_id": parent, "at": at, "amount_fen": part,
-                          "from_account": account.value, "from_level": account.level, "to_account": record["payee_account"],
-                          "to_level": target.level if isinstance(target, Asset) else 0, "campaign_id": campaign.campaign_id})  # fmt: skip
+            flows.append(
+                {
+                    "event_id": event_id,
+                    "parent_event_id": parent,
+                    "at": at,
+                    "amount_fen": part,
+                    "from_account": account.value,
+                    "from_level": account.level,
+                    "to_account": to,
+                    "to_level": target.level if isinstance(target, Asset) else 0,
+                    "campaign_id": campaign.campaign_id,
+                }
+            )
             if isinstance(target, Asset):
                 order += 1
-                heapq.heappush(queue, (at, order, target, part, record["event_id"], campaign))
+                heapq.heappush(queue, (at, order, target, part, event_id, campaign))
     return records, flows
 
 
-def _hops(account: Asset, amount: int, ts: int, campaign: Campaign, rng: random.Random) -> list[tuple[int, Asset | str, int, str, str | None]]:
+def _hops(
+    account: Asset, amount: int, ts: int, campaign: Campaign, rng: random.Random
+) -> list[tuple[int, Asset | str, int, str, str | None]]:
     ring = campaign.ring
     if account.level in (1, 2):
         nxt = ring.level2 if account.level == 1 else ring.level3
         count = rng.randint(1, 3) if account.level == 1 else rng.randint(1, 2)
         at = ts + int(rng.uniform(3, 90 if account.level == 1 else 240) * 60)
         keep = 1 - rng.uniform(0, 0.02)  # the card seller's or the crew's cut
-        return [(at + i * rng.randint(5, 120), nxt.at(at, rng), part, "online", None) for i, part in enumerate(_split(int(amount * keep), count, rng))]
+        return [
+            (at + i * rng.randint(5, 120), nxt.at(at, rng), part, "online", None)
+            for i, part in enumerate(_split(int(amount * keep), count, rng))
+        ]
     at = ts + int(rng.uniform(10, 600) * 60)
     if ring.cashout == "atm":
         parts = _split(amount, max(1, -(-amount // ATM_LIMIT)), rng)
-        return [(at + i * rng.randint(60, 900), CASH, p // 10_000 * 10_000, "atm", None) for i, p in enumerate(parts) if p >= 10_000]
+        return [
+            (at + i * rng.randint(60, 900), CASH, p // 10_000 * 10_000, "atm", None)
+            for i, p in enumerate(parts)
+            if p >= 10_000
+        ]
     if ring.cashout == "paofen":  # "score-running": the money poses as purchases at many merchants
         parts = _split(amount, rng.randint(3, 6), rng)
-        return [(at + i * rng.randint(30, 600), rng.choice(ring.sinks), p, "online", "商贸有限公司") for i, p in enumerate(parts)]
+        return [
+            (at + i * rng.randint(30, 600), rng.choice(ring.sinks), p, "online", "商贸有限公司")
+            for i, p in enumerate(parts)
+        ]
     return [(at, rng.choice(ring.sinks), amount, "online", "USDT承兑")]
 
 

@@ -12,10 +12,52 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-MOBILE_PREFIXES = (
-    "134 135 136 137 138 139 147 150 151 152 157 158 159 172 178 182 183 184 187 188 198 "
-    "130 131 132 145 155 156 166 175 176 185 186 196 133 149 153 173 177 180 181 189 190 191 199"
-).split()
+MOBILE_PREFIXES = [
+    "134",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "147",
+    "150",
+    "151",
+    "152",
+    "157",
+    "158",
+    "159",
+    "172",
+    "178",
+    "182",
+    "183",
+    "184",
+    "187",
+    "188",
+    "198",
+    "130",
+    "131",
+    "132",
+    "145",
+    "155",
+    "156",
+    "166",
+    "175",
+    "176",
+    "185",
+    "186",
+    "196",
+    "133",
+    "149",
+    "153",
+    "173",
+    "177",
+    "180",
+    "181",
+    "189",
+    "190",
+    "191",
+    "199",
+]
 OPERATOR_OF_PREFIX = {
     p: ("中国移动" if i < 21 else "中国联通" if i < 33 else "中国电信") for i, p in enumerate(MOBILE_PREFIXES)
 }
@@ -87,7 +129,9 @@ class Issuer:
         setattr(self, counter, first + n)
         index = np.arange(first, first + n, dtype=np.uint64)
         # Two multiplications keep every product inside uint64 while mixing all digits.
-        mixed = (index * np.uint64(_A1) + np.uint64((offset + self.seed * 7919) % modulus)) % np.uint64(modulus)
+        mixed = (index * np.uint64(_A1) + np.uint64((offset + self.seed * 7919) % modulus)) % np.uint64(
+            modulus
+        )
         return ((mixed * np.uint64(_A2)) % np.uint64(modulus)).astype(np.int64)
 
 

@@ -20,7 +20,10 @@ SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
     "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
 )
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红兰建国文辉鹏飞宇浩然欣怡子涵梓轩雨婷佳琪晨阳思远嘉志海燕春梅秋菊冬雪"
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红兰建国"
+    "文辉鹏飞宇浩然欣怡子涵梓轩雨婷佳琪晨阳思远嘉志海燕春梅秋菊冬雪"
+)
 OCCUPATIONS = (
     "学生", "退休", "工人", "公司职员", "个体经营", "农民", "销售", "司机", "教师", "医生", "程序员",
     "财务", "无业", "服务员", "公务员",
@@ -63,21 +66,21 @@ class Population:
     social_pos: np.ndarray
 
     def has_group(self, group: PersonGroup) -> np.ndarray:
-        return (self.groups & (1 << GROUP_BITS.index(group))) != 0
+        return np.asarray((self.groups & (1 << GROUP_BITS.index(group))) != 0, dtype=bool)
 
     def has(self, trait: int) -> np.ndarray:
-        return (self.traits & trait) != 0
+        return np.asarray((self.traits & trait) != 0, dtype=bool)
 
     def contact(self, who: np.ndarray, rng: np.random.Generator, reach: int = 12) -> np.ndarray:
         """A person from each one's circle: near neighbours in the social order, family most often."""
         step = np.minimum(rng.geometric(0.35, who.size), reach) * rng.choice((-1, 1), who.size)
-        return self.social[(self.social_pos[who] + step) % self.n]
+        return np.asarray(self.social[(self.social_pos[who] + step) % self.n], dtype=np.int64)
 
     def account_of(self, who: np.ndarray, rng: np.random.Generator, main: float = 0.75) -> np.ndarray:
         """Index of the account each person pays from: the main one mostly, another sometimes."""
         other = rng.integers(0, 1 << 30, who.size) % self.account_count[who]
         pick = np.where(rng.random(who.size) < main, 0, other)
-        return self.first_account[who] + pick
+        return np.asarray(self.first_account[who] + pick, dtype=np.int64)
 
 
 def build_population(n: int, seed: int, city: CityMap, issuer: Issuer) -> Population:
@@ -89,9 +92,13 @@ def build_population(n: int, seed: int, city: CityMap, issuer: Issuer) -> Popula
     traits = _traits(rng, age, female, occupation)
     groups = _groups(rng, age, occupation)
     station = rng.choice(len(city.station_ids), n, p=city.weights).astype(np.int16)
-    community = (rng.integers(0, 1 << 20, n) % np.array([len(c) for c in city.community_names])[station]).astype(np.int8)
+    community = (
+        rng.integers(0, 1 << 20, n) % np.array([len(c) for c in city.community_names])[station]
+    ).astype(np.int8)
     activity = np.minimum(rng.lognormal(-0.32, 0.8, n), 12).astype(np.float32)
-    salary = np.where((traits & (EMPLOYED | PENSION)) != 0, rng.lognormal(np.log(550_000), 0.55, n), 0).astype(np.int64)
+    salary = np.where(
+        (traits & (EMPLOYED | PENSION)) != 0, rng.lognormal(np.log(550_000), 0.55, n), 0
+    ).astype(np.int64)
     phone_count = rng.choice((1, 2, 3), n, p=(0.86, 0.12, 0.02))
     phone_owner = np.repeat(np.arange(n, dtype=np.int32), phone_count)
     primary = np.concatenate(([0], np.cumsum(phone_count)[:-1]))
@@ -149,7 +156,9 @@ def _traits(rng: np.random.Generator, age: np.ndarray, female: np.ndarray, occ: 
     r = rng.random((10, n))
     t = np.zeros(n, dtype=np.int32)
     t |= np.where(r[0] < np.where((age >= 20) & (age <= 45), 0.7, 0.3), SHOPPER, 0)
-    t |= np.where(r[1] < np.where(is_one_of(occ, {"无业", "个体经营", "工人", "服务员"}), 0.3, 0.07), NEEDS_CASH, 0)
+    t |= np.where(
+        r[1] < np.where(is_one_of(occ, {"无业", "个体经营", "工人", "服务员"}), 0.3, 0.07), NEEDS_CASH, 0
+    )
     t |= np.where(r[2] < np.where(office | is_one_of(occ, {"个体经营"}), 0.3, 0.06), TRAVELLER, 0)
     t |= np.where(r[3] < np.where((age >= 28) & (age <= 65), 0.15, 0.03), INVESTOR, 0)
     t |= np.where(r[4] < np.where(age <= 30, np.where(female, 0.2, 0.55), 0.03), GAMER, 0)
@@ -166,7 +175,9 @@ def is_one_of(occ: np.ndarray, names: set[str]) -> np.ndarray:
 
 
 def _groups(rng: np.random.Generator, age: np.ndarray, occ: np.ndarray) -> np.ndarray:
-    single_p = np.select([age < 18, age <= 24, age <= 29, age <= 34, age <= 40], [0, 0.85, 0.55, 0.3, 0.18], 0)
+    single_p = np.select(
+        [age < 18, age <= 24, age <= 29, age <= 34, age <= 40], [0, 0.85, 0.55, 0.3, 0.18], 0
+    )
     bits = np.zeros(age.size, dtype=np.int8)
     bits |= np.where(age >= 60, 1, 0).astype(np.int8)
     bits |= np.where(occ == OCCUPATIONS.index("学生"), 2, 0).astype(np.int8)
@@ -196,7 +207,9 @@ def persons_frame(pop: Population, city: CityMap, seed: int, year: int) -> pl.Da
             "birth_year": birth_year,
             "sex": pick(("M", "F"), pop.female),
             "occupation": pick(OCCUPATIONS, pop.occupation),
-            "groups": pl.Series([groups[b] for b in range(16)], dtype=pl.List(pl.String)).gather(pop.groups.astype(np.int64)),
+            "groups": pl.Series([groups[b] for b in range(16)], dtype=pl.List(pl.String)).gather(
+                pop.groups.astype(np.int64)
+            ),
             "address": "示范市"
             + pick(city.station_names, pop.station)
             + pick(community, offset[pop.station] + pop.community)

@@ -44,7 +44,12 @@ SCHEMA: dict[str, pl.DataType] = {
     "fraud_type": pl.String(),
     "note": pl.String(),
 }
-OUTPUT_COLUMNS = ["kind", "event_id", "occurred_at", *[c for c in SCHEMA if c not in {"ts", "kind", "event_id"}]]
+OUTPUT_COLUMNS = [
+    "kind",
+    "event_id",
+    "occurred_at",
+    *[c for c in SCHEMA if c not in {"ts", "kind", "event_id"}],
+]
 
 
 def conform(frame: pl.DataFrame) -> pl.DataFrame:

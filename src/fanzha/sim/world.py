@@ -84,7 +84,10 @@ def reference_frames(setup: Setup) -> dict[str, pl.DataFrame]:
 
 
 def _models(model: type[BaseModel], frame: pl.DataFrame) -> list[Any]:
-    return [model.model_validate({k: v for k, v in row.items() if v is not None}) for row in frame.iter_rows(named=True)]
+    return [
+        model.model_validate({k: v for k, v in row.items() if v is not None})
+        for row in frame.iter_rows(named=True)
+    ]
 
 
 def truth_json(setup: Setup) -> dict[str, Any]:
@@ -95,7 +98,7 @@ def truth_json(setup: Setup) -> dict[str, Any]:
         return None if ts is None else datetime.fromtimestamp(ts, CST).isoformat()
 
     def asset(a: Any) -> dict[str, Any]:
-        out = a.to_json()
+        out: dict[str, Any] = a.to_json()
         for key in ("active_from", "active_to", "listed_at"):
             if key in out:
                 out[key] = at(out[key])
@@ -107,15 +110,35 @@ def truth_json(setup: Setup) -> dict[str, Any]:
         "days": setup.days,
         "population": setup.pop.n,
         "campaigns": [
-            {**c.to_json(), **{k: [asset(a) for a in getattr(c, attr).assets] for k, attr in (("numbers", "numbers"), ("handles", "handles"), ("urls", "hosts"), ("apps", "apps"), ("level1_accounts", "level1"))}}
+            {
+                **c.to_json(),
+                **{
+                    k: [asset(a) for a in getattr(c, attr).assets]
+                    for k, attr in (
+                        ("numbers", "numbers"),
+                        ("handles", "handles"),
+                        ("urls", "hosts"),
+                        ("apps", "apps"),
+                        ("level1_accounts", "level1"),
+                    )
+                },
+            }
             for c in infra.all_campaigns()
         ],
         "rings": [
-            {"ring_id": r.ring_id, "cashout": r.cashout, "sinks": r.sinks, "level2_accounts": [asset(a) for a in r.level2.assets], "level3_accounts": [asset(a) for a in r.level3.assets]}
+            {
+                "ring_id": r.ring_id,
+                "cashout": r.cashout,
+                "sinks": r.sinks,
+                "level2_accounts": [asset(a) for a in r.level2.assets],
+                "level3_accounts": [asset(a) for a in r.level3.assets],
+            }
             for r in infra.rings
         ],
         "flows": [{**f, "at": at(f["at"])} for f in setup.fraud.flows],
-        "leads": [{**{k: v for k, v in ld.items() if k != "ts"}, "at": at(ld["ts"])} for ld in setup.fraud.leads],
+        "leads": [
+            {**{k: v for k, v in ld.items() if k != "ts"}, "at": at(ld["ts"])} for ld in setup.fraud.leads
+        ],
     }
 
 
@@ -147,8 +170,12 @@ def write(world: World, out_dir: Path, progress: Callable[[str], None] | None = 
 
 def _frame_of(events: list[dict[str, Any]]) -> pl.DataFrame:
     rows = [{**e, "ts": int(datetime.fromisoformat(e["occurred_at"]).timestamp())} for e in events]
-    schema = {k: v for k, v in SCHEMA.items()}
-    frame = pl.DataFrame([{k: r.get(k) for k in schema} for r in rows], schema=schema) if rows else pl.DataFrame(schema=schema)
+    schema = dict(SCHEMA.items())
+    frame = (
+        pl.DataFrame([{k: r.get(k) for k in schema} for r in rows], schema=schema)
+        if rows
+        else pl.DataFrame(schema=schema)
+    )
     return for_output(frame).with_columns(pl.col("occurred_at").dt.convert_time_zone(TZ))
 
 

@@ -24,8 +24,8 @@ import polars as pl
 from fanzha.sim.chunks import DEFAULT_START, Setup, day_frames, plan
 from fanzha.sim.config import SimConfig
 from fanzha.sim.fraud import indicators
-from fanzha.sim.world import reference_frames, truth_json, write_models, write_truth
 from fanzha.sim.wire import for_output
+from fanzha.sim.world import reference_frames, truth_json, write_models, write_truth
 
 Format = Literal["parquet", "jsonl", "both", "auto"]
 AUTO_JSONL_LIMIT = 300_000  # person-days up to which "auto" also writes JSONL
