@@ -105,7 +105,8 @@ def sim_generate(
         )
     console.print(
         f"{stats.events:,} events, {stats.episodes:,} fraud episodes → {out}\n"
-        f"耗时 {stats.seconds:.1f} s, {stats.events_per_second:,.0f} events/s, "
+        f"耗时 {stats.seconds:.1f} s (CPU {stats.cpu_seconds:.1f} s), "
+        f"{stats.events_per_second:,.0f} events/s, "
         f"peak RSS {stats.peak_rss_mb:,.0f} MB"
     )
     for name, path in stats.files.items():

@@ -36,6 +36,7 @@ class Stats:
     events: int
     episodes: int
     seconds: float
+    cpu_seconds: float  # user + system time of this process (polars uses several threads)
     peak_rss_mb: float
     files: dict[str, Path]
 
@@ -57,6 +58,8 @@ def generate_to(
 ) -> Stats:
     """Generate and write the city under `out`; `progress(day, events so far)` after each day."""
     started = time.perf_counter()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_started = usage.ru_utime + usage.ru_stime
     cfg = config or SimConfig()
     jsonl = fmt in ("jsonl", "both") or (fmt == "auto" and population * days <= AUTO_JSONL_LIMIT)
     parquet = fmt != "jsonl"
@@ -89,7 +92,9 @@ def generate_to(
     if progress:
         progress(days - 1, total)
     files["truth"] = write_truth(out / "truth.json", seed, setup.fraud.episodes, truth_json(setup))
-    return Stats(total, len(setup.fraud.episodes), time.perf_counter() - started, peak_rss_mb(), files)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = usage.ru_utime + usage.ru_stime - cpu_started
+    return Stats(total, len(setup.fraud.episodes), time.perf_counter() - started, cpu, peak_rss_mb(), files)
 
 
 def _write_reference(setup: Setup, out: Path) -> dict[str, Path]:
