@@ -240,3 +240,10 @@ def test_the_writer_streams_the_same_events_as_the_in_memory_world(tmp_path: Pat
         assert (tmp_path / f"{name}.jsonl").stat().st_size > 0
     assert stats.peak_rss_mb > 0
     assert stats.events_per_second > 0
+
+
+def test_a_city_without_victims_still_hears_from_fraudsters() -> None:
+    world = generate(300, 2, 3, victim_rate=0.0)
+    assert world.episodes == []
+    assert world.truth["flows"] == []
+    assert any(e["event_id"].startswith("sim3-c") for e in world.events)  # cold calls and texts

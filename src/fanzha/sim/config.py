@@ -50,7 +50,7 @@ class SimConfig:
     call_transcripts: float = 0.01  # share of ordinary calls whose transcript the operator holds
     fraud_call_transcripts: float = 0.5
     text_pool: int = 400  # distinct ordinary texts drawn per (topic, channel)
-    fraud_pool: int = 150  # distinct cold-contact hook texts per fraud type
+    fraud_pool: int = 300  # distinct cold-contact hook texts per fraud type
     list_delay: dict[str, ListDelay] = field(
         default_factory=lambda: {
             "PHONE": ListDelay(36, 0.25),

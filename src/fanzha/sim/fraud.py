@@ -97,12 +97,13 @@ def target_weights(pop: Population, fraud_type: FraudType) -> np.ndarray:
 
 
 def pick_victims(pop: Population, count: int, seed: int) -> dict[FraudType, np.ndarray]:
-    """`count` distinct victims split by type shares (each type at least once), drawn by target weight."""
+    """`count` distinct victims split by type shares (each type at least once unless `count` is 0),
+    drawn by target weight."""
     rng = np.random.default_rng([seed, 20])
     taken = np.zeros(pop.n, dtype=bool)
     out: dict[FraudType, np.ndarray] = {}
     for fraud_type, share in TYPE_SHARES.items():
-        k = min(max(1, round(count * share)), int((~taken).sum()))
+        k = min(max(1, round(count * share)) if count else 0, int((~taken).sum()))
         w = target_weights(pop, fraud_type) * ~taken
         chosen = rng.choice(pop.n, k, replace=False, p=w / w.sum()) if k else np.zeros(0, dtype=np.int64)
         taken[chosen] = True
@@ -113,7 +114,8 @@ def pick_victims(pop: Population, count: int, seed: int) -> dict[FraudType, np.n
 def plan_fraud(
     pop: Population, cat: Catalog, issuer: Issuer, cfg: SimConfig, *, seed: int, window: tuple[int, int]
 ) -> FraudSide:
-    victims = pick_victims(pop, max(len(TYPE_SHARES), round(pop.n * cfg.victim_rate)), seed)
+    wanted = round(pop.n * cfg.victim_rate)
+    victims = pick_victims(pop, max(len(TYPE_SHARES), wanted) if cfg.victim_rate > 0 else 0, seed)
     infra = build_infrastructure(
         pop, issuer, cfg, seed=seed, window=window, counts={t: len(v) for t, v in victims.items()}
     )
