@@ -149,6 +149,7 @@ class Catalog:
     merchants: pl.Series
     merchant_names: pl.Series
     employers: pl.Series
+    lenders: pl.Series  # licensed consumer-finance companies (victims borrow from them to keep paying)
     pension: str
     utilities: pl.Series
     big_payees: pl.Series
@@ -164,6 +165,7 @@ def build_catalog(n: int, seed: int, issuer: Issuer, pool: int) -> Catalog:
     kinds = pl.Series(MERCHANT_KINDS).gather(rng.integers(0, len(MERCHANT_KINDS), n_merchants))
     employers, _ = issuer.accounts(max(20, n // 40))
     specials, _ = issuer.accounts(1 + len(UTILITY_NAMES))
+    lenders, _ = issuer.accounts(6)
     n_big = max(200, n // 50)
     big, _ = issuer.accounts(n_big)
     big_kinds = pl.Series(BIG_PAYEE_KINDS).gather(rng.integers(0, len(BIG_PAYEE_KINDS), n_big))
@@ -174,6 +176,7 @@ def build_catalog(n: int, seed: int, issuer: Issuer, pool: int) -> Catalog:
         merchants=merchants,
         merchant_names="示范市" + pl.Series(np.arange(n_merchants)).cast(pl.String) + "号" + kinds,
         employers=employers,
+        lenders=lenders,
         pension=specials[0],
         utilities=specials[1:],
         big_payees=big,

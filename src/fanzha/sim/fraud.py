@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -119,75 +119,16 @@ def plan_fraud(
     infra = build_infrastructure(
         pop, issuer, cfg, seed=seed, window=window, counts={t: len(v) for t, v in victims.items()}
     )
+    planner = _Planner(pop, cfg, infra, window, f"sim{seed}-", tuple(cat.lenders))
     rng = random.Random(seed * 1_000_003 + 11)
-    counter = itertools.count(1)
-    prefix = f"sim{seed}-"
-
-    def fraud_id() -> str:
-        return f"{prefix}f{next(counter):08d}"
-
-    episodes: list[Episode] = []
-    records: list[dict[str, Any]] = []
-    leads: list[dict[str, Any]] = []
-    incoming: list[tuple[int, Asset, int, str, Campaign]] = []
-    lead_counter = itertools.count(1)
-
-    def lead_id() -> str:
-        return f"{prefix}l{next(lead_counter):08d}"
-
     for fraud_type, chosen in victims.items():
-        script = SCRIPTS[fraud_type]
         for index in chosen.tolist():
-            campaign = rng.choice(infra.campaigns[fraud_type])
-            span_days = max(1, (window[1] - window[0]) // DAY + script.lead_days)
-            start = (
-                window[0]
-                + (rng.randrange(span_days) - script.lead_days) * DAY
-                + rng.randint(8 * 3600, 22 * 3600)
-            )
-            trip = Trip(
-                fraud_type,
-                campaign,
-                _victim(pop, index, script.budget_yuan, rng),
-                rng,
-                start,
-                fraud_id,
-                window,
-                cfg.fraud_call_transcripts,
-                tuple(cat.employers.head(5)),
-            )
-            script.run(trip)
-            episode = trip.episode(
-                f"ep-{pop.person_ids[index]}-{datetime.fromtimestamp(start, CST):%Y%m%d%H%M}"
-            )
-            episodes.append(episode)
-            records.extend(trip.visible())
-            for lead_record in episode_leads(trip, episode, rng, lead_id):
-                if window[0] <= lead_record["ts"] < window[1]:
-                    records.append(lead_record)
-                    leads.append(
-                        {
-                            "event_id": lead_record["event_id"],
-                            "source": lead_record["source"],
-                            "episode_id": episode.episode_id,
-                            "ts": lead_record["ts"],
-                        }
-                    )
-            incoming.extend(
-                (
-                    int(p.at.timestamp()),
-                    next(a.asset for a in trip.touches if a.event_id == p.event_id),
-                    p.amount_fen,
-                    p.event_id,
-                    campaign,
-                )
-                for p in episode.payments
-            )
-    mule_counter = itertools.count(1)
+            planner.episode(fraud_type, index, rng)
+    mules = itertools.count(1)
     mule_records, flows = launder(
-        sorted(incoming, key=lambda x: (x[0], x[3])),
+        sorted(planner.incoming, key=lambda x: (x[0], x[3])),
         rng=rng,
-        next_id=lambda: f"{prefix}m{next(mule_counter):08d}",
+        next_id=lambda: f"sim{seed}-m{next(mules):08d}",
         end=window[1],
     )
     text_rng = random.Random(seed * 7 + 3)
@@ -195,7 +136,56 @@ def plan_fraud(
         t: pl.Series([fraud_text(t, Stage.HOOK, Channel.SMS, text_rng) for _ in range(cfg.fraud_pool)])
         for t in TYPE_SHARES
     }
-    return FraudSide(infra, episodes, records + mule_records, flows, leads, cold)
+    return FraudSide(infra, planner.episodes, planner.records + mule_records, flows, planner.leads, cold)
+
+
+@dataclass
+class _Planner:
+    """Runs victims' journeys one after another and collects their records, truth and leads."""
+
+    pop: Population
+    cfg: SimConfig
+    infra: Infrastructure
+    window: tuple[int, int]
+    prefix: str
+    lenders: tuple[str, ...]
+    episodes: list[Episode] = field(default_factory=list)
+    records: list[dict[str, Any]] = field(default_factory=list)
+    leads: list[dict[str, Any]] = field(default_factory=list)
+    incoming: list[tuple[int, Asset, int, str, Campaign]] = field(default_factory=list)
+    _fraud_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _lead_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    def episode(self, fraud_type: FraudType, index: int, rng: random.Random) -> None:
+        script = SCRIPTS[fraud_type]
+        campaign = rng.choice(self.infra.campaigns[fraud_type])
+        w0, w1 = self.window
+        span_days = max(1, (w1 - w0) // DAY + script.lead_days)
+        start = w0 + (rng.randrange(span_days) - script.lead_days) * DAY + rng.randint(8 * 3600, 22 * 3600)
+        victim = _victim(self.pop, index, script.budget_yuan, rng)
+        trip = Trip(fraud_type, campaign, victim, rng, start, self._fraud_id, self.window)
+        trip.transcripts, trip.lenders = self.cfg.fraud_call_transcripts, self.lenders
+        script.run(trip)
+        episode = trip.episode(f"ep-{victim.person_id}-{datetime.fromtimestamp(start, CST):%Y%m%d%H%M}")
+        self.episodes.append(episode)
+        self.records.extend(trip.visible())
+        for record in episode_leads(trip, episode, rng, self._lead_id):
+            if w0 <= record["ts"] < w1:
+                self.records.append(record)
+                self.leads.append(
+                    {k: record[k] for k in ("event_id", "source", "ts")} | {"episode_id": episode.episode_id}
+                )
+        payees = {t.event_id: t.asset for t in trip.touches if t.kind == "ACCOUNT"}
+        self.incoming.extend(
+            (int(p.at.timestamp()), payees[p.event_id], p.amount_fen, p.event_id, campaign)
+            for p in episode.payments
+        )
+
+    def _fraud_id(self) -> str:
+        return f"{self.prefix}f{next(self._fraud_ids):08d}"
+
+    def _lead_id(self) -> str:
+        return f"{self.prefix}l{next(self._lead_ids):08d}"
 
 
 def _victim(pop: Population, index: int, budget_yuan: int, rng: random.Random) -> Victim:
