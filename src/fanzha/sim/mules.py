@@ -42,36 +42,36 @@ def launder(
         for at, target, part, channel, name in _hops(account, amount, ts, campaign, rng):
             if at >= end:
                 continue
-            to = target.value if isinstance(target, Asset) else target
             event_id = next_id()
-            record = {
-                "ts": at,
-                "kind": "transfer",
-                "event_id": event_id,
-                "payer_account": account.value,
-                "payee_account": to,
-                "amount_fen": part,
-                "channel": channel,
-                "payee_name": name,
-            }
-            records.append(record)
+            to = target.value if isinstance(target, Asset) else target
+            to_level = target.level if isinstance(target, Asset) else 0
+            records.append(
+                _transfer(event_id, at, account.value, to, amount=part, channel=channel, name=name)
+            )
             flows.append(
-                {
-                    "event_id": event_id,
-                    "parent_event_id": parent,
-                    "at": at,
-                    "amount_fen": part,
-                    "from_account": account.value,
-                    "from_level": account.level,
-                    "to_account": to,
-                    "to_level": target.level if isinstance(target, Asset) else 0,
-                    "campaign_id": campaign.campaign_id,
-                }
+                {"event_id": event_id, "parent_event_id": parent, "at": at, "amount_fen": part}
+                | {"from_account": account.value, "from_level": account.level}
+                | {"to_account": to, "to_level": to_level, "campaign_id": campaign.campaign_id}
             )
             if isinstance(target, Asset):
                 order += 1
                 heapq.heappush(queue, (at, order, target, part, event_id, campaign))
     return records, flows
+
+
+def _transfer(
+    event_id: str, at: int, payer: str, payee: str, *, amount: int, channel: str, name: str | None
+) -> dict[str, Any]:
+    return {
+        "ts": at,
+        "kind": "transfer",
+        "event_id": event_id,
+        "payer_account": payer,
+        "payee_account": payee,
+        "amount_fen": amount,
+        "channel": channel,
+        "payee_name": name,
+    }
 
 
 def _hops(

@@ -57,24 +57,30 @@ def generate_to(
     progress: Callable[[int, int], None] | None = None,
 ) -> Stats:
     """Generate and write the city under `out`; `progress(day, events so far)` after each day."""
-    started = time.perf_counter()
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    cpu_started = usage.ru_utime + usage.ru_stime
+    started, cpu_started = time.perf_counter(), cpu_seconds()
     cfg = config or SimConfig()
     jsonl = fmt in ("jsonl", "both") or (fmt == "auto" and population * days <= AUTO_JSONL_LIMIT)
-    parquet = fmt != "jsonl"
     out.mkdir(parents=True, exist_ok=True)
     setup = plan(population, days, seed, start=start, cfg=cfg)
     files = _write_reference(setup, out)
-    parts = out / "events.parquet"
-    if parquet:
-        parts.mkdir(exist_ok=True)
-        for old in parts.glob("part-*.parquet"):
+    if fmt != "jsonl":
+        files["events_parquet"] = out / "events.parquet"
+        files["events_parquet"].mkdir(exist_ok=True)
+        for old in files["events_parquet"].glob("part-*.parquet"):
             old.unlink()
-        files["events_parquet"] = parts
     if jsonl:
         files["events"] = out / "events.jsonl"
         files["events"].write_bytes(b"")
+    total = _write_events(setup, files.get("events_parquet"), files.get("events"), progress)
+    files["truth"] = write_truth(out / "truth.json", seed, setup.fraud.episodes, truth_json(setup))
+    seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
+    return Stats(total, len(setup.fraud.episodes), seconds, cpu, peak_rss_mb(), files)
+
+
+def _write_events(
+    setup: Setup, parts: Path | None, jsonl: Path | None, progress: Callable[[int, int], None] | None
+) -> int:
+    """Each day's slices as Parquet parts named in time order, and/or appended to the JSONL file."""
     total, part, last_day = 0, 0, 0
     for day, frame in day_frames(setup):
         if day != last_day:
@@ -82,19 +88,21 @@ def generate_to(
             if progress:
                 progress(day - 1, total)
         written = for_output(frame)
-        if parquet:
+        if parts is not None:
             written.write_parquet(parts / f"part-{day:03d}-{part:03d}.parquet", statistics=False)
             part += 1
-        if jsonl:
-            with files["events"].open("ab") as fh:
+        if jsonl is not None:
+            with jsonl.open("ab") as fh:
                 write_json_lines(written, fh)
         total += written.height
     if progress:
-        progress(days - 1, total)
-    files["truth"] = write_truth(out / "truth.json", seed, setup.fraud.episodes, truth_json(setup))
+        progress(setup.days - 1, total)
+    return total
+
+
+def cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    cpu = usage.ru_utime + usage.ru_stime - cpu_started
-    return Stats(total, len(setup.fraud.episodes), time.perf_counter() - started, cpu, peak_rss_mb(), files)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _write_reference(setup: Setup, out: Path) -> dict[str, Path]:
