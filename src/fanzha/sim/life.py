@@ -61,6 +61,16 @@ def who(
     return np.repeat(np.arange(pop.n, dtype=np.int64), counts)
 
 
+def who_when(
+    pop: Population, rng: np.random.Generator, rate: float, factor: np.ndarray | float = 1.0, *, t0: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Who (person indexes) and when (Unix seconds), in time order: the day's frames need no sorting."""
+    w = who(pop, rng, rate, factor)
+    ts = times(rng, w.size, t0)
+    order = np.argsort(ts, kind="stable")
+    return w[order], ts[order]
+
+
 def times(rng: np.random.Generator, k: int, t0: int) -> np.ndarray:
     hour = rng.choice(24, k, p=HOURLY)
     return t0 + hour * 3600 + rng.integers(0, 3600, k)
@@ -99,7 +109,7 @@ def _by_topic(
 def _calls(
     pop: Population, cat: Catalog, cfg: SimConfig, rng: np.random.Generator, *, t0: int, factor: np.ndarray
 ) -> pl.DataFrame:
-    w = who(pop, rng, cfg.calls, factor)
+    w, ts = who_when(pop, rng, cfg.calls, factor, t0=t0)
     k = w.size
     r = rng.random(k)
     circle, service, unknown, overseas = (
@@ -135,7 +145,7 @@ def _calls(
     )
     return pl.DataFrame(
         {
-            "ts": times(rng, k, t0),
+            "ts": ts,
             "kind": pl.repeat("call", k, eager=True),
             "phone": _phone_of(pop, rng, w),
             "counterpart": counterpart,
@@ -147,7 +157,7 @@ def _calls(
 
 
 def _sms(pop: Population, cat: Catalog, cfg: SimConfig, rng: np.random.Generator, t0: int) -> pl.DataFrame:
-    w = who(pop, rng, cfg.sms)
+    w, ts = who_when(pop, rng, cfg.sms, t0=t0)
     k = w.size
     topic = rng.choice(len(SMS_TOPICS), k, p=SMS_TOPIC_P)
     ads = cat.ad_senders.gather(rng.integers(0, cat.ad_senders.len(), k))
@@ -162,7 +172,7 @@ def _sms(pop: Population, cat: Catalog, cfg: SimConfig, rng: np.random.Generator
     outgoing = (topic >= 5) & (rng.random(k) < 0.5)
     return pl.DataFrame(
         {
-            "ts": times(rng, k, t0),
+            "ts": ts,
             "kind": pl.repeat("sms", k, eager=True),
             "phone": _phone_of(pop, rng, w),
             "counterpart": sender,
@@ -175,7 +185,7 @@ def _sms(pop: Population, cat: Catalog, cfg: SimConfig, rng: np.random.Generator
 def _chats(
     pop: Population, cat: Catalog, cfg: SimConfig, rng: np.random.Generator, *, t0: int, factor: np.ndarray
 ) -> pl.DataFrame:
-    w = who(pop, rng, cfg.chats, factor)
+    w, ts = who_when(pop, rng, cfg.chats, factor, t0=t0)
     k = w.size
     office = pop.has(OFFICE)[w]
     platform = np.where(office & (rng.random(k) < 0.3), 2, np.where(rng.random(k) < 0.1, 1, 0))
@@ -189,7 +199,7 @@ def _chats(
     topic = np.where(platform == 2, 1, np.where(in_group & (rng.random(k) < 0.15), 2, 0))
     return pl.DataFrame(
         {
-            "ts": times(rng, k, t0),
+            "ts": ts,
             "kind": pl.repeat("chat", k, eager=True),
             "phone": pop.phones.gather(pop.primary_phone[w]),
             "counterpart": pop.handles.gather(other),
@@ -207,7 +217,7 @@ def _chats(
 def _visits(
     pop: Population, cfg: SimConfig, rng: np.random.Generator, t0: int, factor: np.ndarray
 ) -> pl.DataFrame:
-    w = who(pop, rng, cfg.url_visits, factor)
+    w, ts = who_when(pop, rng, cfg.url_visits, factor, t0=t0)
     k = w.size
     host = pick(HOSTS, rng.choice(len(HOSTS), k, p=_HOST_P))
     path = pick(("/", "/item/", "/search?q=", "/news/", "/user/"), rng.integers(0, 5, k))
@@ -218,7 +228,7 @@ def _visits(
     )
     return pl.DataFrame(
         {
-            "ts": times(rng, k, t0),
+            "ts": ts,
             "kind": pl.repeat("url_visit", k, eager=True),
             "phone": pop.phones.gather(pop.primary_phone[w]),
             "url": "https://" + host + path + item,
@@ -229,7 +239,7 @@ def _visits(
 def _transfers(
     pop: Population, cat: Catalog, cfg: SimConfig, rng: np.random.Generator, t0: int
 ) -> pl.DataFrame:
-    w = who(pop, rng, cfg.transfers)
+    w, ts = who_when(pop, rng, cfg.transfers, t0=t0)
     k = w.size
     r = rng.random(k)
     elderly = pop.has_group(PersonGroup.ELDERLY)[w]
@@ -267,7 +277,7 @@ def _transfers(
     )
     return pl.DataFrame(
         {
-            "ts": times(rng, k, t0),
+            "ts": ts,
             "kind": pl.repeat("transfer", k, eager=True),
             "payer_account": pop.accounts.gather(payer_idx),
             "payee_account": payee,
@@ -314,7 +324,7 @@ def _monthly(
 
 
 def _installs(pop: Population, cfg: SimConfig, rng: np.random.Generator, t0: int) -> pl.DataFrame:
-    w = who(pop, rng, cfg.installs)
+    w, ts = who_when(pop, rng, cfg.installs, t0=t0)
     k = w.size
     app = rng.choice(len(APPS), k, p=_APP_P)
     meeting = [i for i, a in enumerate(APPS) if a[2] in {"MEETING", "REMOTE_CONTROL"}]
@@ -322,7 +332,7 @@ def _installs(pop: Population, cfg: SimConfig, rng: np.random.Generator, t0: int
     app = np.where(office, np.asarray(meeting)[rng.integers(0, len(meeting), k)], app)
     return pl.DataFrame(
         {
-            "ts": times(rng, k, t0),
+            "ts": ts,
             "kind": pl.repeat("app_install", k, eager=True),
             "phone": pop.phones.gather(pop.primary_phone[w]),
             "app_name": pick([a[0] for a in APPS], app),
