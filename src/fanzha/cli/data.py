@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from fanzha.cli.common import console, err_console, open_store
+from fanzha.cli.common import console, err_console, open_store, progress_bar
 from fanzha.settings import Settings
 from fanzha.store.db import UnitOfWork, session_factory
 from fanzha.store.directory import replace_reference_data
@@ -75,12 +75,39 @@ def sim_generate(
     population: Annotated[int, typer.Option(min=10, help="number of residents")] = 2000,
     days: Annotated[int, typer.Option(min=1, max=366)] = 7,
     seed: Annotated[int, typer.Option()] = 7,
+    victim_rate: Annotated[
+        float, typer.Option(min=0.0, max=0.5, help="share of residents drawn into a fraud episode")
+    ] = 0.01,
+    fmt: Annotated[
+        str, typer.Option("--format", help="parquet | jsonl | both | auto (JSONL only for small cities)")
+    ] = "auto",
 ) -> None:
-    """Write a simulated city: events (JSONL, Parquet), reference data and the ground truth."""
-    from fanzha.sim.world import generate, write
+    """Write a simulated city: events (Parquet parts, JSONL), reference data and the ground truth."""
+    from dataclasses import replace
 
-    world = generate(population, days, seed)
-    paths = write(world, out)
-    console.print(f"{len(world.events):,} events, {len(world.episodes)} fraud episodes → {out}")
-    for name, path in paths.items():
+    from fanzha.sim.config import SimConfig
+    from fanzha.sim.writer import generate_to
+
+    if fmt not in ("parquet", "jsonl", "both", "auto"):
+        err_console.print("[red]error:[/red] --format must be parquet, jsonl, both or auto")
+        raise typer.Exit(2)
+    config = replace(SimConfig(), victim_rate=victim_rate)
+    with progress_bar() as bar:
+        task = bar.add_task("生成模拟城市 (days)", total=days)
+        stats = generate_to(
+            out,
+            population=population,
+            days=days,
+            seed=seed,
+            fmt=fmt,  # type: ignore[arg-type]
+            config=config,
+            progress=lambda _day, _n: bar.advance(task),
+        )
+    console.print(
+        f"{stats.events:,} events, {stats.episodes:,} fraud episodes → {out}\n"
+        f"耗时 {stats.seconds:.1f} s (CPU {stats.cpu_seconds:.1f} s), "
+        f"{stats.events_per_second:,.0f} events/s, "
+        f"peak RSS {stats.peak_rss_mb:,.0f} MB"
+    )
+    for name, path in stats.files.items():
         console.print(f"  {name}: {path}")

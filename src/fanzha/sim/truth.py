@@ -25,6 +25,15 @@ class Payment:
     payer_account: str
     payee_account: str
 
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "event_id": self.event_id,
+            "at": self.at.isoformat(),
+            "amount_fen": self.amount_fen,
+            "payer_account": self.payer_account,
+            "payee_account": self.payee_account,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class Episode:
@@ -37,6 +46,9 @@ class Episode:
     payments: tuple[Payment, ...]
     event_ids: frozenset[str]
     campaign_id: str | None = None
+    # Added after the first contract (defaults keep old callers working):
+    rebates: tuple[Payment, ...] = ()  # money the ring paid the victim (刷单 commissions, "withdrawals")
+    support_event_ids: frozenset[str] = frozenset()  # caused by the fraud, not fraud-side (borrowing)
 
     @property
     def first_payment_at(self) -> datetime | None:
@@ -45,6 +57,10 @@ class Episode:
     @property
     def loss_fen(self) -> int:
         return sum(p.amount_fen for p in self.payments)
+
+    @property
+    def net_loss_fen(self) -> int:
+        return self.loss_fen - sum(r.amount_fen for r in self.rebates)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -55,15 +71,9 @@ class Episode:
             "started_at": self.started_at.isoformat(),
             "first_payment_at": self.first_payment_at.isoformat() if self.first_payment_at else None,
             "loss_fen": self.loss_fen,
-            "payments": [
-                {
-                    "event_id": p.event_id,
-                    "at": p.at.isoformat(),
-                    "amount_fen": p.amount_fen,
-                    "payer_account": p.payer_account,
-                    "payee_account": p.payee_account,
-                }
-                for p in self.payments
-            ],
+            "net_loss_fen": self.net_loss_fen,
+            "payments": [p.to_json() for p in self.payments],
+            "rebates": [p.to_json() for p in self.rebates],
             "event_ids": sorted(self.event_ids),
+            "support_event_ids": sorted(self.support_event_ids),
         }

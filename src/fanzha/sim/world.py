@@ -1,12 +1,15 @@
-"""Generate a simulated city and write it out: events (JSONL and Parquet), reference data, truth."""
+"""A small simulated city in memory (for the demo, tests and evaluation), and writing it out.
+
+`generate` builds the same events as the streaming writer (`sim.writer`), from the same day frames;
+it keeps them all in memory, so it is meant for cities of thousands, not millions.
+"""
 
 from __future__ import annotations
 
 import json
-import random
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,15 +17,14 @@ import polars as pl
 from pydantic import BaseModel
 
 from fanzha.event.entities import Account, Indicator, Person, Phone, Unit
-from fanzha.sim.city import build_population
-from fanzha.sim.emit import Emitter
-from fanzha.sim.fraud import build_ring, cold_calls, journey, pick_type, upstream_lead
-from fanzha.sim.life import normal_life
-from fanzha.sim.people import Numbers
+from fanzha.sim.chunks import CST, DEFAULT_START, Setup, day_frames, plan
+from fanzha.sim.config import SimConfig
+from fanzha.sim.fraud import indicators
+from fanzha.sim.people import accounts_frame, persons_frame, phones_frame
 from fanzha.sim.truth import Episode
+from fanzha.sim.wire import SCHEMA, TZ, for_output, to_dicts
 
-CST = timezone(timedelta(hours=8), "CST")
-DEFAULT_START = datetime(2026, 10, 1, tzinfo=CST)
+__all__ = ["CST", "DEFAULT_START", "World", "generate", "truth_json", "write"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,30 +37,109 @@ class World:
     events: list[dict[str, Any]]
     episodes: list[Episode]
     seed: int
+    truth: dict[str, Any] = field(default_factory=dict)  # campaigns, mule accounts, flows, leads
 
 
 def generate(
-    population: int, days: int, seed: int, *, start: datetime = DEFAULT_START, victim_rate: float = 0.01
+    population: int,
+    days: int,
+    seed: int,
+    *,
+    start: datetime = DEFAULT_START,
+    victim_rate: float = 0.01,
+    config: SimConfig | None = None,
 ) -> World:
     """A deterministic city: the same arguments give the same world."""
-    rng = random.Random(seed)
-    numbers = Numbers(rng, set())
-    pop = build_population(population, rng, numbers, start.year)
-    ring = build_ring(rng, numbers, start, days, size=max(5, population // 200))
-    out = Emitter(prefix=f"sim{seed}-")
-    normal_life(pop, rng=rng, numbers=numbers, start=start, days=days, out=out)
-    cold_calls(pop, ring, rng=rng, start=start, days=days, out=out)
-    victims = rng.sample(pop.persons, k=max(1, round(population * victim_rate)))
-    episodes = []
-    for person in victims:
-        at = start + timedelta(seconds=rng.randrange(max(1, days * 86400 - 6 * 3600)))
-        fraud_type = pick_type(rng, person)
-        episode = journey(person=person, fraud_type=fraud_type, pop=pop, ring=ring, rng=rng, at=at, out=out)
-        upstream_lead(episode, pop, rng, out)
-        episodes.append(episode)
+    cfg = config or SimConfig()
+    if victim_rate != cfg.victim_rate:
+        cfg = _replace(cfg, victim_rate=victim_rate)
+    setup = plan(population, days, seed, start=start, cfg=cfg)
+    frames = [frame for _, frame in day_frames(setup)]
+    events = to_dicts(pl.concat(frames)) if frames else []
     return World(
-        pop.units, pop.persons, pop.phones, pop.accounts, ring.indicators, out.finish(), episodes, seed
+        units=setup.city.units,
+        persons=_models(Person, reference_frames(setup)["persons"]),
+        phones=_models(Phone, phones_frame(setup.pop)),
+        accounts=_models(Account, accounts_frame(setup.pop)),
+        indicators=indicators(setup.fraud, setup.window),
+        events=events,
+        episodes=setup.fraud.episodes,
+        seed=seed,
+        truth=truth_json(setup),
     )
+
+
+def _replace(cfg: SimConfig, **changes: Any) -> SimConfig:
+    from dataclasses import replace
+
+    return replace(cfg, **changes)
+
+
+def reference_frames(setup: Setup) -> dict[str, pl.DataFrame]:
+    return {
+        "persons": persons_frame(setup.pop, setup.city, setup.seed, setup.start.year),
+        "phones": phones_frame(setup.pop),
+        "accounts": accounts_frame(setup.pop),
+    }
+
+
+def _models(model: type[BaseModel], frame: pl.DataFrame) -> list[Any]:
+    return [
+        model.model_validate({k: v for k, v in row.items() if v is not None})
+        for row in frame.iter_rows(named=True)
+    ]
+
+
+def truth_json(setup: Setup) -> dict[str, Any]:
+    """The ground truth beyond the episodes: campaigns and their assets, mules, money flows, leads."""
+    infra = setup.fraud.infra
+
+    def at(ts: int | None) -> str | None:
+        return None if ts is None else datetime.fromtimestamp(ts, CST).isoformat()
+
+    def asset(a: Any) -> dict[str, Any]:
+        out: dict[str, Any] = a.to_json()
+        for key in ("active_from", "active_to", "listed_at"):
+            if key in out:
+                out[key] = at(out[key])
+        return out
+
+    return {
+        "seed": setup.seed,
+        "start": setup.start.isoformat(),
+        "days": setup.days,
+        "population": setup.pop.n,
+        "campaigns": [
+            {
+                **c.to_json(),
+                **{
+                    k: [asset(a) for a in getattr(c, attr).assets]
+                    for k, attr in (
+                        ("numbers", "numbers"),
+                        ("handles", "handles"),
+                        ("urls", "hosts"),
+                        ("apps", "apps"),
+                        ("level1_accounts", "level1"),
+                    )
+                },
+            }
+            for c in infra.all_campaigns()
+        ],
+        "rings": [
+            {
+                "ring_id": r.ring_id,
+                "cashout": r.cashout,
+                "sinks": r.sinks,
+                "level2_accounts": [asset(a) for a in r.level2.assets],
+                "level3_accounts": [asset(a) for a in r.level3.assets],
+            }
+            for r in infra.rings
+        ],
+        "flows": [{**f, "at": at(f["at"])} for f in setup.fraud.flows],
+        "leads": [
+            {**{k: v for k, v in ld.items() if k != "ts"}, "at": at(ld["ts"])} for ld in setup.fraud.leads
+        ],
+    }
 
 
 def write(world: World, out_dir: Path, progress: Callable[[str], None] | None = None) -> dict[str, Path]:
@@ -72,7 +153,7 @@ def write(world: World, out_dir: Path, progress: Callable[[str], None] | None = 
         ("accounts", world.accounts),
         ("indicators", world.indicators),
     ):
-        paths[name] = _write_models(out_dir / f"{name}.jsonl", models)
+        paths[name] = write_models(out_dir / f"{name}.jsonl", models)
     paths["events"] = out_dir / "events.jsonl"
     with paths["events"].open("w", encoding="utf-8") as fh:
         for record in world.events:
@@ -80,19 +161,33 @@ def write(world: World, out_dir: Path, progress: Callable[[str], None] | None = 
     if progress:
         progress("events.jsonl")
     paths["events_parquet"] = out_dir / "events.parquet"
-    pl.DataFrame(world.events, infer_schema_length=None).write_parquet(paths["events_parquet"])
-    paths["truth"] = out_dir / "truth.json"
-    truth = {
-        "seed": world.seed,
-        "episodes": [e.to_json() for e in world.episodes],
-    }
-    paths["truth"].write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+    paths["events_parquet"].mkdir(exist_ok=True)
+    frame = _frame_of(world.events)
+    frame.write_parquet(paths["events_parquet"] / "part-000-00.parquet")
+    paths["truth"] = write_truth(out_dir / "truth.json", world.seed, world.episodes, world.truth)
     return paths
 
 
-def _write_models(path: Path, models: list[Any]) -> Path:
+def _frame_of(events: list[dict[str, Any]]) -> pl.DataFrame:
+    rows = [{**e, "ts": int(datetime.fromisoformat(e["occurred_at"]).timestamp())} for e in events]
+    schema = dict(SCHEMA.items())
+    frame = (
+        pl.DataFrame([{k: r.get(k) for k in schema} for r in rows], schema=schema)
+        if rows
+        else pl.DataFrame(schema=schema)
+    )
+    return for_output(frame).with_columns(pl.col("occurred_at").dt.convert_time_zone(TZ))
+
+
+def write_models(path: Path, models: list[Any]) -> Path:
     with path.open("w", encoding="utf-8") as fh:
         for model in models:
             assert isinstance(model, BaseModel)
             fh.write(model.model_dump_json(exclude_none=True) + "\n")
+    return path
+
+
+def write_truth(path: Path, seed: int, episodes: list[Episode], extra: dict[str, Any]) -> Path:
+    truth = {"seed": seed, **extra, "episodes": [e.to_json() for e in episodes]}
+    path.write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
     return path
