@@ -18,6 +18,7 @@ from fanzha.evaluate.recovery import Recovered
 from fanzha.evaluate.suite import SuiteOptions, SuiteResult
 from fanzha.evaluate.workflow_metrics import WorkflowFigures
 from fanzha.event.codes import FraudType
+from fanzha.text.model import default_scorer
 
 RUN_TITLES = {
     "platform": "本平台\nplatform",
@@ -75,7 +76,7 @@ def _run(population: int, days: int, options: SuiteOptions) -> SuiteResult:
     )
     with progress_bar() as progress:
         parse_task = progress.add_task("解析事件 parse", total=len(world.events))
-        prepared = prepare(world, lambda n: progress.advance(parse_task, n))
+        prepared = prepare(world, lambda n: progress.advance(parse_task, n), text_scorer=default_scorer())
 
         def tracker(name: str) -> Callable[[int], None]:
             task = progress.add_task(f"闭环运行 {name}", total=len(prepared.events))

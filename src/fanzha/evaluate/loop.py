@@ -15,10 +15,17 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from fanzha.clock import ManualClock
-from fanzha.detection.context import DetectionContext, DetectorSettings, IndicatorLists
+from fanzha.detection.context import (
+    DetectionContext,
+    DetectorSettings,
+    IndicatorLists,
+    NoProfiles,
+    PersonProfiles,
+)
 from fanzha.detection.detectors.base import Detector
 from fanzha.detection.registry import DETECTORS
 from fanzha.detection.state import InMemoryState
+from fanzha.detection.text import TextScorer
 from fanzha.evaluate.model import (
     ContactRecord,
     Outcome,
@@ -30,14 +37,14 @@ from fanzha.evaluate.model import (
 )
 from fanzha.evaluate.officers import Attempt, Responder, WarningNotice
 from fanzha.evaluate.victims import Victims
-from fanzha.event.codes import UnitLevel
+from fanzha.event.codes import PersonGroup, UnitLevel
 from fanzha.event.model import Event, Transfer
 from fanzha.event.parse import Rejection, parse_mapping
 from fanzha.pipeline import PipelineContext, handle
 from fanzha.risk.model import Assessment
 from fanzha.risk.policy import Policy, default_policy
 from fanzha.sim.world import World
-from fanzha.store.directory import InMemoryDirectory
+from fanzha.store.directory import InMemoryDirectory, InMemoryProfiles
 from fanzha.warning.dedup import ShadowDecision
 from fanzha.warning.model import Warning, WarningStatus
 from fanzha.warning.routing import Residence, UnitNode
@@ -61,10 +68,17 @@ class Prepared:
     units: tuple[UnitNode, ...] = ()
     residences: Mapping[str, Residence] = field(default_factory=dict)
     transfers: tuple[TransferEvent, ...] = ()
+    profiles: PersonProfiles = field(default_factory=NoProfiles)
+    text_scorer: TextScorer | None = None
 
 
-def prepare(world: World, progress: Progress | None = None) -> Prepared:
-    """Parse the world's events (through the platform's edge) and index what the runs need."""
+def prepare(
+    world: World, progress: Progress | None = None, *, text_scorer: TextScorer | None = None
+) -> Prepared:
+    """Parse the world's events (through the platform's edge) and index what the runs need.
+
+    `text_scorer` is the fraud-text model the platform runs with (the CLI passes the default model).
+    """
     events: list[Event] = []
     rejected = 0
     for i, record in enumerate(world.events, start=1):
@@ -101,6 +115,10 @@ def prepare(world: World, progress: Progress | None = None) -> Prepared:
             for e in events
             if isinstance(e, Transfer)
         ),
+        profiles=InMemoryProfiles(
+            {p.person_id: frozenset(g for g in p.groups if g is not PersonGroup.OTHER) for p in world.persons}
+        ),
+        text_scorer=text_scorer,
     )
 
 
@@ -204,7 +222,12 @@ class Loop:
         self._ctx = PipelineContext(
             clock=self._clock,
             policy=self.policy or default_policy(),
-            detection=DetectionContext(self.prepared.lists, self.detector_settings or DetectorSettings()),
+            detection=DetectionContext(
+                self.prepared.lists,
+                self.detector_settings or DetectorSettings(),
+                profiles=self.prepared.profiles,
+                text_scorer=self.prepared.text_scorer,
+            ),
             directory=self.prepared.directory,
             fallback_unit=self.prepared.fallback_unit,
             detectors=self.detectors,
