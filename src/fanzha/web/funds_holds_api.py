@@ -75,7 +75,7 @@ def hold_out(h: ProtectiveHold) -> HoldOut:
     )
 
 
-def _now(request: Request) -> datetime:
+def now_of(request: Request) -> datetime:
     clock = getattr(request.app.state, "funds_clock", None) or request.app.state.workflow_clock
     now: datetime = clock.now()
     return now
@@ -120,7 +120,7 @@ def create_hold(request: Request, body: HoldIn, principal: FundsActor) -> HoldOu
                 unit_id=unit_id,
                 subject_id=body.subject_id,
                 accounts=body.accounts,
-                now=_now(request),
+                now=now_of(request),
                 trigger_lead_id=body.trigger_lead_id,
                 imposed_by=body.imposed_by,
             )
@@ -141,7 +141,7 @@ def _act(
             visible = False
         if not visible:
             raise HTTPException(404, "protective hold not found")
-        now = _now(request)
+        now = now_of(request)
         try:
             if step == "confirm":
                 hours = value if isinstance(value, float) else None
