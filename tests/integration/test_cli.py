@@ -81,7 +81,9 @@ def test_warnings_list_masks_people(city: Path, sqlite_url: str) -> None:
 
 
 def test_missing_input_is_a_clear_error(sqlite_url: str, tmp_path: Path) -> None:
-    result = runner.invoke(app, ["ingest", str(tmp_path / "nope.jsonl")], env={"DATABASE_URL": sqlite_url})
+    result = runner.invoke(
+        app, ["ingest", str(tmp_path / "nope.jsonl")], env={"DATABASE_URL": sqlite_url, "COLUMNS": "200"}
+    )
     assert result.exit_code == 2
     assert "no such file" in " ".join(result.output.split())  # Rich wraps long paths
 

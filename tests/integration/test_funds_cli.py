@@ -57,3 +57,25 @@ def test_trace_stop_and_stats_from_the_command_line(tmp_path: Path, sqlite_url: 
         assert "at most 2" in refused
     stats = invoke(["funds", "stats"], sqlite_url)
     assert "¥20,000.00" in stats  # two stops of ¥10,000 on one account
+
+
+def test_protective_hold_from_the_command_line(sqlite_url: str) -> None:
+    out = invoke(
+        ["funds", "hold", "create", "--subject", "P1", "--account", "6222000011112222", "--unit", "U1"],
+        sqlite_url,
+    )
+    assert "PROPOSED" in out
+    assert "6222****2222" in out
+    assert "6222000011112222" not in out
+    hold_id = out.split("hold ", 1)[1].split(":", 1)[0]
+    invoke(["funds", "hold", "confirm", hold_id, "--by", " "], sqlite_url, code=1)
+    out = invoke(["funds", "hold", "confirm", hold_id, "--by", "officer-1", "--hours", "24"], sqlite_url)
+    assert "ACTIVE" in out
+    assert "NOTIFY_SUBJECT" in out
+    assert "1 holds" in invoke(["funds", "hold", "list", "--unit", "U1"], sqlite_url)
+    out = invoke(
+        ["funds", "hold", "release", hold_id, "--by", "officer-1", "--reason", "已见面核实"], sqlite_url
+    )
+    assert "RELEASED" in out
+    invoke(["funds", "hold", "release", hold_id, "--by", "o", "--reason", "x"], sqlite_url, code=1)
+    invoke(["funds", "hold", "confirm", "nope", "--by", "o"], sqlite_url, code=1)

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 from rich.tree import Tree
 
+from fanzha.cli import funds_holds
 from fanzha.cli.common import console, err_console, open_store
 from fanzha.clock import SystemClock
 from fanzha.funds import freeze as fz
@@ -26,6 +27,7 @@ from fanzha.store.db import UnitOfWork, session_factory
 from fanzha.web.present import DISPLAY_TZ, format_time, format_yuan
 
 app = typer.Typer(help="资金 funds: trace the chain, stop payment, freeze, statistics", no_args_is_help=True)
+app.add_typer(funds_holds.app, name="hold")
 
 
 def _new_uow() -> tuple[object, exchange.UnitOfWorkFactory]:

@@ -141,9 +141,17 @@ class FreezeOrder:
     release_reason: str | None = None
     attempts: int = 0
     last_error: str | None = None
+    return_notice_at: datetime | None = None  # the 30-day public notice before pro-rata returns (§4.5)
 
     def __post_init__(self) -> None:
-        require_aware(self.requested_at, self.approved_at, self.starts_at, self.ends_at, self.released_at)
+        require_aware(
+            self.requested_at,
+            self.approved_at,
+            self.starts_at,
+            self.ends_at,
+            self.released_at,
+            self.return_notice_at,
+        )
         require_fen(self.amount_fen)
 
 

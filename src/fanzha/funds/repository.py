@@ -202,6 +202,13 @@ class FundsRepository:
         row = self._session.get(HoldRow, hold_id)
         return decode(ProtectiveHold, row.record) if row is not None else None
 
+    def list_holds(self, *, unit_ids: Sequence[str] | None = None, limit: int = 200) -> list[ProtectiveHold]:
+        stmt = select(HoldRow)
+        if unit_ids is not None:
+            stmt = stmt.where(HoldRow.unit_id.in_(list(unit_ids)))
+        rows = self._session.scalars(stmt.order_by(HoldRow.updated_at.desc()).limit(limit))
+        return [decode(ProtectiveHold, r.record) for r in rows]
+
     # -- timers ----------------------------------------------------------------------------------------
     def due_ids(self, until: datetime) -> tuple[list[str], list[str], list[str]]:
         """Stops, freezes and holds whose timers (expiry, alert, lapse, release) may have come by `until`."""

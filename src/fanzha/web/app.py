@@ -25,6 +25,8 @@ from fanzha.web import (
     console,
     funds_api,
     funds_console,
+    funds_holds_api,
+    funds_returns_api,
     login,
     privacy_routes,
     workflow_api,
@@ -90,6 +92,8 @@ def create_app(
     app.include_router(console.router)
     app.include_router(funds_api.router)
     app.include_router(funds_console.router)
+    app.include_router(funds_holds_api.router)
+    app.include_router(funds_returns_api.router)
     app.include_router(workflow_api.router)
     app.include_router(workflow_console.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

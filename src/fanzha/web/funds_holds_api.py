@@ -1,0 +1,176 @@
+"""保护性止付 API under `/api/funds/holds`: propose, confirm, release (funds.act); list (funds.view).
+
+Holds are scoped by unit: one outside the caller's units answers 404 like a missing one. Accounts are
+masked in every answer; every list and every change is audited.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Request
+from pydantic import BaseModel, Field
+
+from fanzha.audit.model import Action
+from fanzha.auth.model import Permission
+from fanzha.funds import holds_service as hs
+from fanzha.funds.model import HoldStatus, ProtectiveHold, TransitionError
+from fanzha.funds.service import FundsSettings
+from fanzha.masking import mask_account
+from fanzha.store.db import UnitOfWork
+from fanzha.web.deps import DbSession, Principal, audit, require
+from fanzha.web.funds_api import FundsViewer
+
+router = APIRouter(prefix="/api/funds/holds", tags=["funds"])
+
+FundsActor = Annotated[Principal, require(Permission.FUNDS_ACT)]
+
+
+class HoldOut(BaseModel):
+    hold_id: str
+    unit_id: str | None
+    subject_id: str
+    accounts: list[str]  # masked
+    imposed_by: str
+    status: HoldStatus
+    proposed_at: datetime
+    confirmed_by: str | None
+    starts_at: datetime | None
+    planned_end: datetime | None
+    released_at: datetime | None
+    release_reason: str | None
+
+
+class HoldIn(BaseModel):
+    subject_id: str = Field(min_length=1, max_length=64)
+    accounts: list[str] = Field(min_length=1, max_length=50)
+    unit_id: str | None = Field(default=None, max_length=64, description="default: the caller's unit")
+    trigger_lead_id: str | None = Field(default=None, max_length=64)
+    imposed_by: str = Field(default="police", pattern="^(police|bank)$")
+
+
+class ConfirmIn(BaseModel):
+    hours: float | None = Field(default=None, gt=0, description="default 72 h; at most 7 days")
+
+
+class ReleaseIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+def hold_out(h: ProtectiveHold) -> HoldOut:
+    return HoldOut(
+        hold_id=h.hold_id,
+        unit_id=h.unit_id,
+        subject_id=h.subject_id,
+        accounts=[mask_account(a) for a in h.accounts],
+        imposed_by=h.imposed_by,
+        status=h.status,
+        proposed_at=h.proposed_at,
+        confirmed_by=h.confirmed_by,
+        starts_at=h.starts_at,
+        planned_end=h.planned_end,
+        released_at=h.released_at,
+        release_reason=h.release_reason,
+    )
+
+
+def now_of(request: Request) -> datetime:
+    clock = getattr(request.app.state, "funds_clock", None) or request.app.state.workflow_clock
+    now: datetime = clock.now()
+    return now
+
+
+def _settings(request: Request) -> FundsSettings:
+    cfg = getattr(request.app.state, "funds_settings", None)
+    return cfg if isinstance(cfg, FundsSettings) else FundsSettings()
+
+
+def _audit_change(request: Request, principal: Principal, hold: ProtectiveHold, step: str) -> None:
+    audit(
+        request,
+        principal,
+        Action.CHANGE,
+        object_type="protective_hold",
+        object_id=hold.hold_id,
+        object_unit_id=hold.unit_id,
+        purpose=step,
+    )
+
+
+@router.get("")
+def list_holds(request: Request, session: DbSession, principal: FundsViewer) -> list[HoldOut]:
+    """Protective holds of the caller's units, newest change first."""
+    scope = None if principal.unit_scope is None else sorted(principal.unit_scope)
+    holds = [h for h in hs.list_holds(session, scope) if principal.can_see(h.unit_id)]
+    audit(request, principal, Action.FUNDS_VIEW, object_type="protective_hold", fields=("masked",))
+    return [hold_out(h) for h in holds]
+
+
+@router.post("", status_code=201)
+def create_hold(request: Request, body: HoldIn, principal: FundsActor) -> HoldOut:
+    """Propose a hold on the subject's own accounts; it takes effect only when confirmed."""
+    unit_id = body.unit_id or principal.unit_id
+    if not principal.can_see(unit_id):
+        raise HTTPException(404, "unit not found")
+    with UnitOfWork(request.app.state.session_factory) as uow:
+        try:
+            hold = hs.propose_hold(
+                uow.session,
+                unit_id=unit_id,
+                subject_id=body.subject_id,
+                accounts=body.accounts,
+                now=now_of(request),
+                trigger_lead_id=body.trigger_lead_id,
+                imposed_by=body.imposed_by,
+            )
+        except ValueError as exc:
+            raise HTTPException(422, str(exc)) from exc
+        uow.commit()
+    _audit_change(request, principal, hold, "propose")
+    return hold_out(hold)
+
+
+def _act(
+    request: Request, principal: Principal, hold_id: str, step: str, value: str | float | None
+) -> HoldOut:
+    with UnitOfWork(request.app.state.session_factory) as uow:
+        try:
+            visible = principal.can_see(hs.get_hold(uow.session, hold_id).unit_id)
+        except hs.HoldNotFoundError:
+            visible = False
+        if not visible:
+            raise HTTPException(404, "protective hold not found")
+        now = now_of(request)
+        try:
+            if step == "confirm":
+                hours = value if isinstance(value, float) else None
+                hold, _ = hs.confirm_hold(
+                    uow.session,
+                    hold_id,
+                    by=principal.user_id,
+                    at=now,
+                    duration=timedelta(hours=hours) if hours else None,
+                    settings=_settings(request).hold,
+                )
+            else:
+                hold, _ = hs.release_hold(
+                    uow.session, hold_id, by=principal.user_id, at=now, reason=str(value)
+                )
+        except TransitionError as exc:
+            raise HTTPException(422, str(exc)) from exc
+        uow.commit()
+    _audit_change(request, principal, hold, step)
+    return hold_out(hold)
+
+
+@router.post("/{hold_id}/confirm")
+def confirm_hold(request: Request, hold_id: str, body: ConfirmIn, principal: FundsActor) -> HoldOut:
+    """A named officer (the caller) confirms the hold: it takes effect now, for its duration."""
+    return _act(request, principal, hold_id, "confirm", body.hours)
+
+
+@router.post("/{hold_id}/release")
+def release_hold(request: Request, hold_id: str, body: ReleaseIn, principal: FundsActor) -> HoldOut:
+    """Release an active hold early (reason required), or withdraw a proposal."""
+    return _act(request, principal, hold_id, "release", body.reason)
