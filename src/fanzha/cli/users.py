@@ -179,8 +179,19 @@ def busiest_station(engine: Engine) -> str | None:
     return str(row[0]) if row else None
 
 
+def parent_unit(engine: Engine, unit_id: str | None) -> str | None:
+    if unit_id is None:
+        return None
+    with session_factory(engine)() as session:
+        return session.scalar(select(UnitRow.parent_id).where(UnitRow.unit_id == unit_id))
+
+
 def create_demo_accounts(engine: Engine, settings: Settings) -> None:
-    """A demo administrator and a station officer, with generated passwords printed once."""
+    """One demo account per role a demo walks through, with generated passwords printed once.
+
+    The officer works at the station with the most open warnings and the dispatcher at its branch,
+    so the station queue, sign-off, re-assignment, fund tracing and the audit log can all be shown.
+    """
     city = city_unit(engine)
     station = busiest_station(engine)
     table = Table(title="演示账号 (demo accounts; passwords shown only once)")
@@ -189,6 +200,10 @@ def create_demo_accounts(engine: Engine, settings: Settings) -> None:
     for username, role, unit_id in (
         ("demo-admin", Role.CITY_ADMIN, city),
         ("demo-officer", Role.STATION_OFFICER, station),
+        ("demo-dispatcher", Role.BRANCH_DISPATCHER, parent_unit(engine, station)),
+        ("demo-analyst", Role.ANALYST, city),
+        ("demo-funds", Role.STOP_PAYMENT_OFFICER, city),
+        ("demo-inspector", Role.INSPECTOR, city),
     ):
         if unit_id is None:
             continue
