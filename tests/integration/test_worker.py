@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 
 import httpx
@@ -16,6 +17,7 @@ from fanzha.dispatch.fake_gateway import FakeSmsGateway
 from fanzha.event.codes import FraudType, RiskLevel
 from fanzha.jobs.worker import Worker
 from fanzha.store.db import UnitOfWork, session_factory
+from fanzha.warning import lifecycle as lc
 from fanzha.warning.deadlines import default_config
 from fanzha.warning.model import WarningStatus
 from tests.workflow_seed import PHONE, T0, add_warning, seed_city
@@ -151,3 +153,31 @@ def test_sender_backoff_is_capped() -> None:
     sender = SmsSender(lambda: None, None, ManualClock(T0))  # type: ignore[arg-type]
     assert [sender.retry_delay(n).total_seconds() for n in (1, 2, 3)] == [2, 4, 8]
     assert sender.retry_delay(30) == timedelta(minutes=5)
+
+
+def test_a_level_rise_brings_pending_deadlines_forward(engine: Engine) -> None:
+    seed_city(engine)
+    clock = ManualClock(T0)
+    worker = Worker(engine, clock=clock, fallback_unit="B01S01")
+    warning_id = add_warning(engine, level=RiskLevel.MEDIUM, unit_id=None)
+    worker.tick()  # routed and assigned: MEDIUM deadlines from T0
+    with _uow(engine) as uow:
+        before = {d.kind: d.due_at for d in uow.workflow.deadlines([warning_id]) if d.state == "PENDING"}
+    assert before
+    clock.advance(timedelta(minutes=10))
+    with _uow(engine) as uow:  # new signals raise the open warning to CRITICAL
+        warning = uow.warnings.get(warning_id)
+        assert warning is not None
+        uow.warnings.save(replace(warning, level=RiskLevel.CRITICAL, updated_at=clock.now()))
+        uow.commit()
+    assert worker.tick().tightened == 1
+    with _uow(engine) as uow:
+        after = {d.kind: d.due_at for d in uow.workflow.deadlines([warning_id]) if d.state == "PENDING"}
+    config = default_config()
+    for kind, due in after.items():
+        critical = config.sla(RiskLevel.CRITICAL, lc.DeadlineKind(kind))
+        assert due <= before[kind]
+        if critical is not None and clock.now() + critical < before[kind]:
+            assert due == clock.now() + critical  # the stricter SLA, counted from the rise
+    assert any(after[k] < before[k] for k in after)
+    assert worker.tick().tightened == 0  # idempotent: deadlines only ever move earlier

@@ -13,7 +13,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 from sqlalchemy import Engine
@@ -22,11 +22,12 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from fanzha.clock import Clock, SystemClock
 from fanzha.dispatch.channels.sms import HttpSmsGateway, SmsGateway, SmsSender
 from fanzha.dispatch.service import LadderDispatcher
+from fanzha.event.codes import RiskLevel
 from fanzha.settings import Settings
 from fanzha.store.db import UnitOfWork, session_factory
 from fanzha.warning import lifecycle as lc
 from fanzha.warning import service
-from fanzha.warning.deadlines import WorkflowConfig, default_config, load_config
+from fanzha.warning.deadlines import WorkflowConfig, brought_forward, default_config, load_config
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +38,13 @@ DEADLINE_LABELS = {
     lc.DeadlineKind.FEEDBACK: "超时未反馈",
 }
 MIN_SLEEP = 0.02
+TIGHTEN_OVERLAP = timedelta(seconds=5)
 
 
 @dataclass
 class Tick:
     routed: int = 0
+    tightened: int = 0
     fired: int = 0
     sms_sent: int = 0
     sms_failed: int = 0
@@ -64,6 +67,7 @@ class Worker:
         self.fallback_unit = fallback_unit
         self.max_sleep = max_sleep
         self.sender = SmsSender(self.uow, gateway, self.clock) if gateway is not None else None
+        self._tightened_to: datetime | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -72,7 +76,7 @@ class Worker:
 
     def tick(self) -> Tick:
         """One pass: route new warnings, fire due deadlines, deliver due SMS."""
-        result = Tick(routed=self.route_received(), fired=self.fire_due())
+        result = Tick(routed=self.route_received(), tightened=self.tighten(), fired=self.fire_due())
         if self.sender is not None:
             delivery = self.sender.deliver_due()
             result.sms_sent, result.sms_failed = delivery.sent, delivery.failed
@@ -93,6 +97,22 @@ class Worker:
             dispatcher=LadderDispatcher(uow),
         )
         return applied is not None
+
+    def tighten(self) -> int:
+        """Bring pending deadlines forward for warnings whose level rose since the last pass."""
+        now = self.clock.now()
+        with self.uow() as uow:
+            changed = 0
+            for warning_id, (level, pending) in uow.workflow.pending_of_updated(self._tightened_to).items():
+                earlier = brought_forward(RiskLevel(level), now, pending, self.config)
+                if earlier:
+                    uow.workflow.bring_forward(warning_id, earlier)
+                    changed += 1
+            uow.commit()
+        # Overlap the next pass a little: a warning updated in this very second is looked at twice,
+        # which is harmless because deadlines only ever move earlier.
+        self._tightened_to = now - TIGHTEN_OVERLAP
+        return changed
 
     def fire_due(self) -> int:
         with self.uow() as uow:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -34,6 +34,9 @@ _STATE_FIELDS = (
     "escalated_unit_id",
     "escalation_count",
 )
+
+# A warning's level and its pending deadlines by kind.
+PendingByKind = tuple[int, dict[DeadlineKind, datetime]]
 
 
 def load_units(session: Session) -> UnitTree:
@@ -174,6 +177,35 @@ class WorkflowRepository:
             return []
         stmt = select(DeadlineRow).where(DeadlineRow.warning_id.in_(list(warning_ids)))
         return list(self._session.scalars(stmt.order_by(DeadlineRow.due_at)))
+
+    def pending_of_updated(
+        self, since: datetime | None
+    ) -> dict[int, tuple[int, dict[DeadlineKind, datetime]]]:
+        """Warnings updated after `since` (all if None) with their level and pending deadlines by kind."""
+        stmt = (
+            select(WarningRow.warning_id, WarningRow.level, DeadlineRow.kind, DeadlineRow.due_at)
+            .join(DeadlineRow, DeadlineRow.warning_id == WarningRow.warning_id)
+            .where(DeadlineRow.state == PENDING)
+        )
+        if since is not None:
+            stmt = stmt.where(WarningRow.updated_at > since)
+        found: dict[int, PendingByKind] = {}
+        for warning_id, level, kind, due_at in self._session.execute(stmt):
+            found.setdefault(warning_id, (level, {}))[1][DeadlineKind(kind)] = due_at
+        return found
+
+    def bring_forward(self, warning_id: int, dues: Mapping[DeadlineKind, datetime]) -> None:
+        for kind, due_at in dues.items():
+            self._session.execute(
+                update(DeadlineRow)
+                .where(
+                    DeadlineRow.warning_id == warning_id,
+                    DeadlineRow.kind == kind.value,
+                    DeadlineRow.state == PENDING,
+                    DeadlineRow.due_at > due_at,
+                )
+                .values(due_at=due_at)
+            )
 
     def due_deadlines(self, now: datetime, limit: int = 100) -> list[DeadlineRow]:
         stmt = select(DeadlineRow).where(DeadlineRow.state == PENDING, DeadlineRow.due_at <= now)

@@ -5,6 +5,7 @@ Pure: the SLA table is versioned data (`config/workflow.yaml`), validated at loa
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from importlib.resources import files
@@ -66,6 +67,24 @@ def deadlines_for(level: RiskLevel, start: datetime, config: WorkflowConfig) -> 
         raise ValueError("deadlines need an aware start time")
     found = [Due(kind, start + sla) for kind in DeadlineKind if (sla := config.sla(level, kind)) is not None]
     return sorted(found, key=lambda d: d.due_at)
+
+
+def brought_forward(
+    level: RiskLevel, now: datetime, pending: Mapping[DeadlineKind, datetime], config: WorkflowConfig
+) -> dict[DeadlineKind, datetime]:
+    """Pending deadlines that a raised level makes earlier: the new level's SLA counted from `now`.
+
+    A warning whose level rises while open (new signals enrich it) must meet the stricter SLA from the
+    moment the higher level is known; deadlines only ever move earlier, so a pass is idempotent.
+    """
+    if now.tzinfo is None:
+        raise ValueError("deadlines need an aware time")
+    earlier: dict[DeadlineKind, datetime] = {}
+    for kind, due in pending.items():
+        sla = config.sla(level, kind)
+        if sla is not None and now + sla < due:
+            earlier[kind] = now + sla
+    return earlier
 
 
 def is_overdue(due_at: datetime, met_at: datetime | None, now: datetime) -> bool:
