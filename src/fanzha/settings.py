@@ -46,3 +46,17 @@ class Settings(BaseSettings):
     workflow_file: Path | None = Field(
         default=None, description="a copy of warning/config/workflow.yaml with other SLA values"
     )
+
+    # Funds (issue 7); [DESIGN] durations with the brief's defaults, see ARCHITECTURE.md "Funds".
+    funds_bank_url: str | None = Field(
+        default=None, description="the bank's fanzha-bank/1 endpoint; unset: console stops wait for retry"
+    )
+    funds_bank_timeout_s: float = Field(default=5.0, gt=0, description="seconds to wait for the bank")
+    funds_stop_hours: int = Field(default=48, ge=1, description="a stop-payment runs this long")
+    funds_max_stops: int = Field(default=2, ge=1, description="stops allowed per account")
+    funds_stop_alert_hours: int = Field(default=6, ge=0, description="alert this long before a stop ends")
+    funds_freeze_months: int = Field(default=6, ge=1, description="freeze period (renewal at most as long)")
+    funds_freeze_major_months: int = Field(default=12, ge=1, description="freeze period in major cases")
+    funds_freeze_alert_days: int = Field(default=15, ge=0, description="alert this long before a freeze ends")
+    funds_hold_hours: int = Field(default=72, ge=1, description="protective hold duration")
+    funds_hold_max_days: int = Field(default=7, ge=1, description="longest protective hold")

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from fanzha.cli.main import app
 from fanzha.funds.bank.sim_server import SimulatedBank
+from fanzha.funds.model import FreezeOrder, FreezeStatus
+from fanzha.funds.repository import FundsRepository
+from fanzha.store.db import UnitOfWork, make_engine, migrate, session_factory
 from tests.factories import record
 
 runner = CliRunner()
@@ -79,3 +83,74 @@ def test_protective_hold_from_the_command_line(sqlite_url: str) -> None:
     assert "RELEASED" in out
     invoke(["funds", "hold", "release", hold_id, "--by", "o", "--reason", "x"], sqlite_url, code=1)
     invoke(["funds", "hold", "confirm", "nope", "--by", "o"], sqlite_url, code=1)
+
+
+def test_returns_plan_notice_decide_from_the_command_line(tmp_path: Path, sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url)
+    migrate(engine)
+    now = datetime.now(UTC)
+    frozen = FreezeOrder(
+        freeze_id="DJ1",
+        unit_id="U1",
+        notice_no="DJ1",
+        account="6200000000000101",
+        account_name=None,
+        amount_fen=900_000,
+        requested_at=now,
+        status=FreezeStatus.ACTIVE,
+        starts_at=now,
+        ends_at=now + timedelta(days=180),
+    )
+    with UnitOfWork(session_factory(engine)) as uow:
+        FundsRepository(uow.session).save_freeze(frozen)
+        uow.commit()
+    engine.dispose()
+
+    def application(victim: str, account: str, loss: int, traced: int) -> dict[str, object]:
+        return {
+            "victim_id": victim,
+            "return_account": account,
+            "case_unit": "东城分局",
+            "case_no": "A2025-1",
+            "involved_account": "6200000000000101",
+            "loss_fen": loss,
+            "traced_fen": traced,
+            "case_officers": ["警员1", "警员2"],
+            "freeze_officers": ["警员3", "警员4"],
+        }
+
+    apps = tmp_path / "apps.json"
+    body = {
+        "prefix": "东",
+        "applications": [
+            application("V1", "6222000000000001", 600_000, 500_000),
+            application("V2", "6222000000000002", 400_000, 0),
+        ],
+    }
+    apps.write_text(json.dumps(body, ensure_ascii=False))
+    planned = json.loads(
+        invoke(["funds", "returns", "plan", "DJ1", "--applications", str(apps), "--json"], sqlite_url)
+    )
+    assert planned["frozen_fen"] == 900_000
+    assert planned["pro_rata"] == "AWAITING_NOTICE"
+    assert planned["payable_fen"] == 500_000
+    assert [(s["victim_id"], s["traced_fen"], s["pro_rata_fen"]) for s in planned["shares"]] == [
+        ("V1", 500_000, 80_000),  # ¥4,000 left, shared by remaining loss 1:4
+        ("V2", 0, 320_000),
+    ]
+    table = invoke(["funds", "returns", "plan", "DJ1", "--applications", str(apps)], sqlite_url)
+    assert "¥5,000.00" in table
+    assert "30 日公告" in table
+    decided = invoke(["funds", "returns", "decide", "DJ1", "--applications", str(apps)], sqlite_url)
+    assert "东公(刑)返字" in decided
+    assert "6200****0101 → 6222****0001" in decided
+    assert "¥5,000.00" in decided
+    for raw in ("6200000000000101", "6222000000000001"):
+        assert raw not in decided
+    refused = invoke(["funds", "returns", "decide", "DJ1", "--applications", str(apps)], sqlite_url, code=1)
+    assert "30-day notice" in refused
+    assert "published" in invoke(["funds", "returns", "notice", "DJ1"], sqlite_url)
+    invoke(["funds", "returns", "notice", "DJ1"], sqlite_url, code=1)
+    invoke(["funds", "returns", "plan", "NOPE", "--applications", str(apps)], sqlite_url, code=1)
+    apps.write_text("[{}]")
+    invoke(["funds", "returns", "plan", "DJ1", "--applications", str(apps)], sqlite_url, code=1)

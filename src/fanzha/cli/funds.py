@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 from rich.tree import Tree
 
-from fanzha.cli import funds_holds
+from fanzha.cli import funds_holds, funds_returns
 from fanzha.cli.common import console, err_console, open_store
 from fanzha.clock import SystemClock
 from fanzha.funds import freeze as fz
@@ -17,6 +17,7 @@ from fanzha.funds import service
 from fanzha.funds.bank import exchange
 from fanzha.funds.bank.adapter import BankAdapter
 from fanzha.funds.bank.sim_server import SimulatedBank
+from fanzha.funds.config import funds_settings
 from fanzha.funds.model import AllocationRule, TransitionError
 from fanzha.funds.repository import FundsRepository, StoreGraph
 from fanzha.funds.stats import Period
@@ -28,6 +29,7 @@ from fanzha.web.present import DISPLAY_TZ, format_time, format_yuan
 
 app = typer.Typer(help="资金 funds: trace the chain, stop payment, freeze, statistics", no_args_is_help=True)
 app.add_typer(funds_holds.app, name="hold")
+app.add_typer(funds_returns.app, name="returns")
 
 
 def _new_uow() -> tuple[object, exchange.UnitOfWorkFactory]:
@@ -124,6 +126,7 @@ def stop_command(
                 amount_fen=edge.amount_fen,
                 txn_time=edge.at,
                 payer_account=edge.payer,
+                settings=funds_settings(Settings()),
             )
         except TransitionError as exc:
             _fail(exc)
@@ -182,7 +185,7 @@ def sweep_command() -> None:
     """Run due timers: alerts before stop/freeze expiry, stop expiry, freeze lapse, hold auto-release."""
     _, new_uow = _new_uow()
     with new_uow() as uow:
-        effects = service.sweep(uow.session, SystemClock().now())
+        effects = service.sweep(uow.session, SystemClock().now(), funds_settings(Settings()))
         uow.commit()
     for effect in effects:
         console.print(f"{effect.kind:<16} {effect.target}  {effect.detail}")

@@ -98,6 +98,9 @@ class FundsRepository:
         stmt = select(PersonRow.unit_id).join(AccountRow, AccountRow.person_id == PersonRow.person_id)
         return self._session.scalar(stmt.where(AccountRow.account == account))
 
+    def bank_of(self, account: str) -> str | None:
+        return self._session.scalar(select(AccountRow.bank).where(AccountRow.account == account))
+
     # -- transfer index --------------------------------------------------------------------------------
     def backfill_transfers(self, batch: int = 5000) -> int:
         """Index stored transfer events missing from `transfers` (events stored before the index existed)."""

@@ -80,12 +80,17 @@ def new_stop(
     case_id: str | None = None,
     victim_id: str | None = None,
     settings: FundsSettings | None = None,
+    order_id: str | None = None,
+    payee_bank: str | None = None,
 ) -> StopPaymentOrder:
-    """A draft 紧急止付 order; refused (TransitionError) if the account was already stopped twice."""
+    """A draft 紧急止付 order; refused (TransitionError) if the account was already stopped twice.
+
+    `order_id` lets the caller derive the id from an idempotency key (a form's double submit).
+    """
     cfg = settings or FundsSettings()
     repo = FundsRepository(session)
     count = sp.check_new_stop(repo.stops_on(payee_account), cfg.stop)
-    order_id = f"ZF{uuid.uuid4().hex[:12].upper()}"
+    order_id = order_id or f"ZF{uuid.uuid4().hex[:12].upper()}"
     order = StopPaymentOrder(
         order_id=order_id,
         unit_id=unit_id,
@@ -97,7 +102,7 @@ def new_stop(
         txn_time=txn_time,
         payee_account=payee_account,
         payee_name=payee_name,
-        payee_bank_hq=None,
+        payee_bank_hq=payee_bank,
         layer=layer,
         parent_account=parent_account,
         instruction_no=order_id,

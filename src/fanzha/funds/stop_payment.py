@@ -28,9 +28,11 @@ class StopSettings:
     alert_before: timedelta = timedelta(hours=6)
 
 
-# States in which an order counts as a stop on its account (sent ones too: the bank may have stopped).
+# States in which an order counts as a stop on its account (sent ones too: the bank may have stopped;
+# drafts too: a draft waiting for the bank, e.g. no bank endpoint configured, is a stop about to be sent).
 COUNTED = frozenset(
     {
+        StopStatus.DRAFT,
         StopStatus.SENT,
         StopStatus.PENDING_RETRY,
         StopStatus.STOPPED,
@@ -80,13 +82,19 @@ class Release:
 Command = Send | Answer | NoAnswer | Tick | Convert | Release
 
 
+class StopLimitError(TransitionError):
+    """The account already has as many stops as allowed (`prior` of at most `limit`)."""
+
+    def __init__(self, prior: int, limit: int) -> None:
+        super().__init__(f"this account has been stopped {prior} times; at most {limit} stops are allowed")
+        self.prior = prior
+        self.limit = limit
+
+
 def check_new_stop(prior_stops: int, settings: StopSettings) -> int:
     """The stop count of a new order on an account stopped `prior_stops` times; a third stop is refused."""
     if prior_stops >= settings.max_stops_per_account:
-        raise TransitionError(
-            f"this account has been stopped {prior_stops} times; at most "
-            f"{settings.max_stops_per_account} stops are allowed"
-        )
+        raise StopLimitError(prior_stops, settings.max_stops_per_account)
     return prior_stops + 1
 
 

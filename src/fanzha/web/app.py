@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fanzha.audit import logfilter
 from fanzha.clock import SystemClock
+from fanzha.funds.config import funds_settings
 from fanzha.jobs.worker import Worker, config_from_settings, worker_from_settings
 from fanzha.settings import Settings
 from fanzha.store.db import make_engine, migrate, session_factory
@@ -26,6 +27,7 @@ from fanzha.web import (
     funds_api,
     funds_console,
     funds_holds_api,
+    funds_orders,
     funds_returns_api,
     login,
     privacy_routes,
@@ -83,6 +85,8 @@ def create_app(
     logfilter.install()
     app.state.workflow_clock = SystemClock()
     app.state.workflow_config = config_from_settings(settings)
+    app.state.funds_clock = SystemClock()
+    app.state.funds_settings = funds_settings(settings)
 
     app.add_middleware(AuthMiddleware)
     app.include_router(login.router)
@@ -92,6 +96,7 @@ def create_app(
     app.include_router(console.router)
     app.include_router(funds_api.router)
     app.include_router(funds_console.router)
+    app.include_router(funds_orders.router)
     app.include_router(funds_holds_api.router)
     app.include_router(funds_returns_api.router)
     app.include_router(workflow_api.router)

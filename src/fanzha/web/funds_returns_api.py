@@ -105,9 +105,11 @@ def decision_out(d: ReturnDecision) -> DecisionOut:
     )
 
 
-def _applicants(session: Session, freeze_id: str, body: ReturnsIn, now: datetime) -> list[rs.Applicant]:
+def applicants_of(session: Session, freeze_id: str, body: ReturnsIn, now: datetime) -> list[rs.Applicant]:
+    """The body's 返还申请表 completed from the freeze record (unknown freeze: FreezeNotFoundError)."""
     frozen = FundsRepository(session).get_freeze(freeze_id)
-    assert frozen is not None
+    if frozen is None:
+        raise rs.FreezeNotFoundError(f"freeze {freeze_id}")
     return [
         rs.Applicant(
             ReturnApplication(
@@ -163,7 +165,7 @@ def plan_returns(
     unit = _visible(session, principal, freeze_id)
     now = now_of(request)
     try:
-        result = rs.plan(session, freeze_id, _applicants(session, freeze_id, body, now), now)
+        result = rs.plan(session, freeze_id, applicants_of(session, freeze_id, body, now), now)
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from exc
     _log(request, principal, Action.FUNDS_VIEW, freeze_id, unit=unit, step="plan")
@@ -191,7 +193,7 @@ def decide(request: Request, freeze_id: str, body: ReturnsIn, principal: FundsAc
     with UnitOfWork(request.app.state.session_factory) as uow:
         unit = _visible(uow.session, principal, freeze_id)
         try:
-            applicants = _applicants(uow.session, freeze_id, body, now)
+            applicants = applicants_of(uow.session, freeze_id, body, now)
             done = rs.decide(uow.session, freeze_id, applicants, now=now, prefix=body.prefix)
         except ValueError as exc:  # TransitionError included
             raise HTTPException(422, str(exc)) from exc
