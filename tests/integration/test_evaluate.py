@@ -107,6 +107,8 @@ def test_suite_json_schema_and_determinism(prepared: Prepared) -> None:
         "warnings",
         "real_warnings",
         "precision",
+        "precision_high_critical",
+        "by_level",
         "contacts",
         "loss_fen",
         "prevented_fen",

@@ -142,3 +142,30 @@ def test_virtual_warnings_respect_the_cooldown() -> None:
     points = [ScorePoint("P9", h(t), 60, f"e{t}") for t in (0, 10, 80)]
     opened = virtual_warnings(points, 50, timedelta(hours=72))
     assert [o.opened_at for o in opened] == [h(0), h(80)]
+
+
+def test_precision_by_level_separates_the_levels_officers_visit_for() -> None:
+    def at(record: WarningRecord, level: RiskLevel) -> WarningRecord:
+        return WarningRecord(
+            record.warning_id,
+            record.person_id,
+            record.opened_at,
+            record.first_event_id,
+            level,
+            80,
+            record.fraud_type,
+        )
+
+    levels = (RiskLevel.HIGH, RiskLevel.CRITICAL, RiskLevel.HIGH, RiskLevel.LOW, RiskLevel.MEDIUM)
+    run = RunRecord("platform", tuple(at(w, lv) for w, lv in zip(RUN.warnings, levels, strict=True)))
+    f = figures(run, TRUTH, MetricSettings())
+    # Real: warnings 1, 2 (HIGH, CRITICAL) and 4 (LOW); false: 3 (HIGH) and 5 (MEDIUM).
+    assert f.by_level == {
+        RiskLevel.HIGH: (2, 1),
+        RiskLevel.CRITICAL: (1, 1),
+        RiskLevel.LOW: (1, 1),
+        RiskLevel.MEDIUM: (1, 0),
+    }
+    assert f.visit_precision == pytest.approx(2 / 3)
+    assert f.to_json()["by_level"]["MEDIUM"] == {"warnings": 1, "real_warnings": 0, "precision": 0.0}
+    assert f.to_json()["precision_high_critical"] == pytest.approx(2 / 3)

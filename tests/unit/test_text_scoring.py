@@ -182,3 +182,12 @@ def test_the_shipped_model_is_what_train_default_would_build() -> None:
     assert model.lexicon == CUE_PHRASES, hint
     assert probe_scores(model) == pytest.approx(model.meta["probe"], abs=2e-4), hint
     assert len(model.meta["probe"]) == len(probe_texts())
+
+
+def test_repeated_texts_are_answered_from_recent_verdicts_with_the_same_result() -> None:
+    model = default_scorer()
+    text = "您的快递丢失，请添加客服办理理赔退款"
+    first = model.score(text, cues_from=0.7)
+    assert model.score(text, cues_from=0.7) is first  # remembered
+    assert model.score_normalised(normalise(text), cues_from=0.7) == first  # and the same as scoring anew
+    assert model.score(text, cues_from=1.1).cues == ()  # a different cue request is its own entry

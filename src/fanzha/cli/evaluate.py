@@ -17,7 +17,7 @@ from fanzha.evaluate.metrics import Figures, Spread
 from fanzha.evaluate.recovery import Recovered
 from fanzha.evaluate.suite import SuiteOptions, SuiteResult
 from fanzha.evaluate.workflow_metrics import WorkflowFigures
-from fanzha.event.codes import FraudType
+from fanzha.event.codes import FraudType, RiskLevel
 from fanzha.text.model import default_scorer
 
 RUN_TITLES = {
@@ -102,6 +102,7 @@ def print_result(result: SuiteResult) -> None:
         ("信号→联系 signal→contact min p50/p95", lambda f: _spread(f.signal_to_contact)),
         ("预警数(真实) warnings (real fraud)", lambda f: f"{f.warnings} ({f.real_warnings})"),
         ("预警准确率 precision", lambda f: _pct(f.precision)),
+        ("高危+准确率 precision HIGH+CRITICAL (visits)", _visit_precision),
         ("联系尝试 contact attempts", lambda f: str(f.contacts)),
         ("无平台损失 loss, no platform", lambda f: _yuan(f.loss_fen)),
         ("挽回损失 loss prevented", lambda f: _yuan(f.prevented_fen)),
@@ -116,6 +117,11 @@ def print_result(result: SuiteResult) -> None:
     if result.recovery:
         console.print(_recovery(result, names))
     console.print(_curve(result))
+
+
+def _visit_precision(figures: Figures) -> str:
+    visits = sum(n for level, (n, _) in figures.by_level.items() if level >= RiskLevel.HIGH)
+    return f"{_pct(figures.visit_precision)} of {visits}"
 
 
 def _workflow(result: SuiteResult, names: list[str]) -> Table:

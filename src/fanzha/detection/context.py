@@ -52,6 +52,9 @@ class DetectorSettings:
     long_call: timedelta = timedelta(minutes=3)
     # Below this, a payment after a screen-share install is everyday spending, not the fraud's aim.
     screen_share_min_fen: int = 50_000
+    # The same for a payment after a fraud-number contact or a fraud text; a card payment at a
+    # merchant's terminal (channel "pos") is a purchase, not money sent to a stranger.
+    contact_transfer_min_fen: int = 50_000
     # Per-person payment norm: EWMA of log-amount and of its absolute deviation.
     norm_prior_fen: int = 20_000
     norm_prior_spread: float = 1.0

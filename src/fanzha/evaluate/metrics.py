@@ -9,6 +9,8 @@ Definitions (also in README, "Evaluation"):
 - *warned within the episode*: a warning opened in [started_at, last payment]; *warned at all*: any;
 - times run from the episode's first event in the stream to its first warning (and to its first contact
   that reached the person) within [started_at, end + window]; minutes, median and 95th percentile;
+- *precision by level*: the same share among warnings whose highest level was each level; officers
+  visit in person for 高/特高危 (HIGH/CRITICAL), so their precision says whether a visit is worth it;
 - *prevented loss*: the amount of the payments that dissuasion withheld, over the no-platform loss.
 """
 
@@ -20,8 +22,8 @@ from datetime import datetime, timedelta
 from math import floor
 from typing import Any, Protocol, TypeVar
 
-from fanzha.evaluate.model import ContactRecord, RunRecord, ScorePoint, Truth
-from fanzha.event.codes import FraudType
+from fanzha.evaluate.model import ContactRecord, RunRecord, ScorePoint, Truth, WarningRecord
+from fanzha.event.codes import FraudType, RiskLevel
 from fanzha.sim.truth import Episode
 
 
@@ -82,6 +84,14 @@ class Figures:
     contacts: int
     loss_fen: int
     prevented_fen: int
+    # Per warning level (the highest each warning reached): (warnings, real fraud).
+    by_level: dict[RiskLevel, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def visit_precision(self) -> float | None:
+        """Precision of the warnings that reached 高 or 特高危, the levels officers visit for."""
+        counts = [n for level, n in self.by_level.items() if level >= RiskLevel.HIGH]
+        return _ratio(sum(real for _, real in counts), sum(total for total, _ in counts))
 
     @property
     def share_warned_before_loss(self) -> float | None:
@@ -109,6 +119,11 @@ class Figures:
             "warnings": self.warnings,
             "real_warnings": self.real_warnings,
             "precision": self.precision,
+            "precision_high_critical": self.visit_precision,
+            "by_level": {
+                level.name: {"warnings": total, "real_warnings": real, "precision": _ratio(real, total)}
+                for level, (total, real) in sorted(self.by_level.items())
+            },
             "contacts": self.contacts,
             "loss_fen": self.loss_fen,
             "prevented_fen": self.prevented_fen,
@@ -200,6 +215,7 @@ def figures(
     episodes_of = _episodes_by_person(truth.episodes)
     to_warning: list[float] = []
     to_contact: list[float] = []
+    real = [is_real(w, episodes_of, settings.real_window) for w in warnings]
     counts = [0, 0, 0, 0, 0]  # at all, in episode, before loss, contacted before loss, stopped
     for victim in victims:
         own = by_person.get(victim.person_id, [])
@@ -220,7 +236,8 @@ def figures(
         signal_to_warning=spread(to_warning),
         signal_to_contact=spread(to_contact),
         warnings=len(warnings),
-        real_warnings=sum(is_real(w, episodes_of, settings.real_window) for w in warnings),
+        real_warnings=sum(real),
+        by_level=_by_level(warnings, real),
         contacts=_count_contacts(run.contacts, {w.warning_id for w in warnings}),
         loss_fen=sum(v.loss_fen for v in victims),
         prevented_fen=sum(p.amount_fen for v in victims for p in v.payments if p.event_id in run.withheld),
@@ -292,6 +309,14 @@ def _victim_flags(
         any(victim.started_at <= c.at < first.at for c in reached) or first.event_id in withheld,
         any(p.event_id in withheld for p in victim.payments),
     )
+
+
+def _by_level(warnings: Sequence[WarningRecord], real: Sequence[bool]) -> dict[RiskLevel, tuple[int, int]]:
+    counts: dict[RiskLevel, tuple[int, int]] = {}
+    for warning, is_fraud in zip(warnings, real, strict=True):
+        total, hits = counts.get(warning.level, (0, 0))
+        counts[warning.level] = (total + 1, hits + int(is_fraud))
+    return counts
 
 
 def _count_contacts(contacts: Iterable[ContactRecord], warning_ids: set[int]) -> int:

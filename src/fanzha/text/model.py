@@ -29,6 +29,8 @@ from fanzha.text.featurise import LEXICON_PREFIX, Featuriser
 from fanzha.text.normalise import normalise, warm
 
 DEFAULT_MODEL_PATH = Path(__file__).with_name("default_model.npz")
+# Verdicts remembered by text (a few MB at most).
+RECENT_VERDICTS = 8192
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.intp]
 
@@ -47,7 +49,16 @@ class TextModel:
     threshold: float = 0.5
 
     def score(self, text: str, *, cues_from: float = 0.0) -> TextVerdict:
-        return self.score_normalised(normalise(text), cues_from=cues_from)
+        """The verdict of one text. Recent verdicts are remembered by text: a stream repeats the
+        same bulk notifications and scripts many times (emptied when full; safe across threads)."""
+        key = (text, cues_from)
+        verdict = self._recent.get(key)
+        if verdict is None:
+            verdict = self.score_normalised(normalise(text), cues_from=cues_from)
+            if len(self._recent) >= RECENT_VERDICTS:
+                self._recent.clear()
+            self._recent[key] = verdict
+        return verdict
 
     def score_normalised(self, norm: str, *, cues_from: float = 0.0) -> TextVerdict:
         ids = self._featuriser.columns(norm)
@@ -130,6 +141,10 @@ class TextModel:
         for name, i in self.index.items():
             names[i] = name
         return names
+
+    @cached_property
+    def _recent(self) -> dict[tuple[str, float], TextVerdict]:
+        return {}
 
     @cached_property
     def _ranks(self) -> IntArray:

@@ -9,7 +9,7 @@ from typing import Protocol
 
 from fanzha.detection.context import DetectionContext
 from fanzha.detection.model import Signal
-from fanzha.detection.profile import PaymentProfile
+from fanzha.detection.profile import PaymentProfile, payee_tag
 from fanzha.detection.state import KeyedState
 from fanzha.event.codes import FraudType
 from fanzha.event.model import Event, Transfer
@@ -72,6 +72,34 @@ def recall(state: KeyedState, key: str, now: datetime, window: timedelta) -> tup
 
 def minutes_between(earlier: datetime, later: datetime) -> int:
     return int((later - earlier).total_seconds() // 60)
+
+
+def established_payee(
+    transfer: Transfer, subject: Subject, state: KeyedState, key: str, ctx: DetectionContext
+) -> bool:
+    """Whether the payment goes to a payee the person had already paid before the risky moment:
+    the usual landlord or shop. Such a payment is weak evidence; a first payment to a stranger is
+    what fraud looks like. (The amount is not compared: rent is far above everyday spending, and
+    the profile keeps no amounts per payee.)
+
+    Call it only for a payment that follows a remembered risky moment: a payee first paid then is
+    remembered under `key` (for the contact window), so a small "test" payment does not make the
+    fraudster's account look established for the larger payments after it."""
+    profile = subject.profile
+    tag = payee_tag(transfer.payee_account)
+    fresh = state.get(key)
+    fresh_tags = fresh if isinstance(fresh, tuple) else ()
+    if profile is None or not profile.knows(transfer.payee_account):
+        kept = (*fresh_tags[-15:], tag)
+        state.put(key, kept, transfer.occurred_at + ctx.settings.contact_to_transfer)
+        return False
+    return tag not in fresh_tags
+
+
+def sizeable_transfer(transfer: Transfer, ctx: DetectionContext) -> bool:
+    """A payment that could be the fraud's aim: not everyday small change, not a card purchase at a
+    merchant's terminal."""
+    return transfer.amount_fen >= ctx.settings.contact_transfer_min_fen and transfer.channel != "pos"
 
 
 def transfer_after_mark(

@@ -1,14 +1,23 @@
 """Did a call from an overseas or virtual-operator number come shortly before a large payment?
 
 "境外来电" (a "+" or "00" number) is one of the MPS anti-fraud keywords; virtual-operator ranges
-(170/171/162/165/167) are cheap, loosely registered, and over-represented among fraud callers."""
+(170/171/162/165/167) are cheap, loosely registered, and over-represented among fraud callers.
+A payment to an established payee (paid before the risky moment) raises nothing: the call
+is weak evidence already, and paying the usual landlord after it is everyday life."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from fanzha.detection.context import DetectionContext, DetectorSettings
-from fanzha.detection.detectors.base import Mark, Subject, recall, remember, transfer_after_mark
+from fanzha.detection.detectors.base import (
+    Mark,
+    Subject,
+    established_payee,
+    recall,
+    remember,
+    transfer_after_mark,
+)
 from fanzha.detection.model import Signal
 from fanzha.detection.state import KeyedState
 from fanzha.event.codes import Direction, FraudType
@@ -51,10 +60,12 @@ class RiskyCall:
                     state, key, Mark(event.occurred_at, event.counterpart, origin, event.event_id), window
                 )
             return ()
-        if not isinstance(event, Transfer) or event.amount_fen < settings.large_transfer_fen:
+        if not isinstance(event, Transfer):
             return ()
         marks = recall(state, key, event.occurred_at, window)
-        if not marks:
+        if not marks or established_payee(event, subject, state, f"{key}:payees", ctx):
+            return ()
+        if event.amount_fen < settings.large_transfer_fen:
             return ()
         mark = next((m for m in reversed(marks) if m.fraud_type == OVERSEAS), marks[-1])
         overseas = mark.fraud_type == OVERSEAS

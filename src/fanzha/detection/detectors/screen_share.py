@@ -1,11 +1,20 @@
-"""Did the person install a screen-sharing or remote-control app, and are they now paying out?"""
+"""Did the person install a screen-sharing or remote-control app, and are they now paying out?
+
+A payment to an established payee (paid before the risky moment) gets its own, weaker code."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from fanzha.detection.context import DetectionContext
-from fanzha.detection.detectors.base import Mark, Subject, recall, remember, transfer_after_mark
+from fanzha.detection.detectors.base import (
+    Mark,
+    Subject,
+    established_payee,
+    recall,
+    remember,
+    transfer_after_mark,
+)
 from fanzha.detection.model import Signal
 from fanzha.detection.state import KeyedState
 from fanzha.event.codes import AppCategory, FraudType, IndicatorKind
@@ -15,7 +24,14 @@ RISKY_CATEGORIES = frozenset({AppCategory.SCREEN_SHARE, AppCategory.REMOTE_CONTR
 
 
 class ScreenShare:
-    codes = frozenset({"SCREEN_SHARE_APP", "FRAUD_APP_INSTALLED", "TRANSFER_AFTER_SCREEN_SHARE"})
+    codes = frozenset(
+        {
+            "SCREEN_SHARE_APP",
+            "FRAUD_APP_INSTALLED",
+            "TRANSFER_AFTER_SCREEN_SHARE",
+            "KNOWN_PAYEE_AFTER_SCREEN_SHARE",
+        }
+    )
     name = "screen_share"
     kinds = frozenset({"app_install", "transfer"})
 
@@ -45,14 +61,17 @@ class ScreenShare:
                     evidence={"app_name": event.app_name, "category": event.category.value},
                 ),
             )
-        if isinstance(event, Transfer) and event.amount_fen >= ctx.settings.screen_share_min_fen:
+        if isinstance(event, Transfer):
             marks = recall(state, key, event.occurred_at, window)
             if not marks:
+                return ()
+            known = established_payee(event, subject, state, f"{key}:payees", ctx)
+            if event.amount_fen < ctx.settings.screen_share_min_fen:
                 return ()
             return (
                 transfer_after_mark(
                     detector=self.name,
-                    code="TRANSFER_AFTER_SCREEN_SHARE",
+                    code="KNOWN_PAYEE_AFTER_SCREEN_SHARE" if known else "TRANSFER_AFTER_SCREEN_SHARE",
                     summary="安装屏幕共享/涉诈APP后转账",
                     mark_label="app_name",
                     transfer=event,
