@@ -1,6 +1,6 @@
 """auth: accounts, sessions, API tokens, login attempts, append-only audit log, legal holds
 
-Revision ID: 0005_auth
+Revision ID: 0002_auth
 Revises: 0001
 Create Date: 2026-11-21 06:35:29.876377
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 import fanzha.store.tables
 
-revision: str = "0005_auth"
+revision: str = "0002_auth"
 down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

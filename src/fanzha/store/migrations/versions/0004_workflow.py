@@ -1,7 +1,7 @@
 """workflow: state, transitions, deadlines, SMS outbox, officer tasks
 
-Revision ID: 0003_workflow
-Revises: 0001
+Revision ID: 0004_workflow
+Revises: 0003_funds
 Create Date: 2026-11-21 06:36:55.590636
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import fanzha.store.tables
 
-revision: str = "0003_workflow"
-down_revision: str | None = "0004_funds"
+revision: str = "0004_workflow"
+down_revision: str | None = "0003_funds"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """funds: transfer index, stop orders, freezes, holds, returns, bank messages
 
-Revision ID: 0004_funds
-Revises: 0001
+Revision ID: 0003_funds
+Revises: 0002_auth
 Create Date: 2026-11-21 06:37:17.741033
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import fanzha.store.tables
 
-revision: str = "0004_funds"
-down_revision: str | None = "0005_auth"
+revision: str = "0003_funds"
+down_revision: str | None = "0002_auth"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """lists: indicator expiry, list-import provenance, shadow decisions
 
-Revision ID: 0002_lists
-Revises: 0001
+Revision ID: 0005_lists
+Revises: 0004_workflow
 """
 
 from collections.abc import Sequence
@@ -11,8 +11,8 @@ from alembic import op
 
 import fanzha.store.tables
 
-revision: str = "0002_lists"
-down_revision: str | None = "0003_workflow"
+revision: str = "0005_lists"
+down_revision: str | None = "0004_workflow"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
