@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import typer
@@ -20,8 +21,11 @@ from rich.progress import (
 )
 from rich.table import Table
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
+from fanzha.audit.model import AuditEntry
 from fanzha.settings import Settings
+from fanzha.store.auth_repository import AuditRepository
 from fanzha.store.db import make_engine, migrate
 from fanzha.stream.runner import Runner, Summary
 from fanzha.stream.sources import SourceError, count_records, files_in, read_records
@@ -102,3 +106,31 @@ def print_summary(summary: Summary) -> None:
         console.print(
             f"  … {summary.rejected - len(summary.rejections[:10])} more; see `fanzha dead-letters list`"
         )
+
+
+def audit_cli(
+    session: Session,
+    action: str,
+    *,
+    at: datetime,
+    object_type: str,
+    object_id: str | None = None,
+    object_unit_id: str | None = None,
+    fields: Iterable[str] = (),
+    purpose: str | None = None,
+) -> None:
+    """Append the audit row of an action taken at the command line (actor `cli`, no role or unit)."""
+    AuditRepository(session).append(
+        AuditEntry(
+            at=at,
+            actor="cli",
+            role="-",
+            unit_id=None,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            object_unit_id=object_unit_id,
+            fields=tuple(fields),
+            purpose=purpose,
+        )
+    )

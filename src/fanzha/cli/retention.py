@@ -10,11 +10,10 @@ import typer
 import yaml
 from rich.table import Table
 
-from fanzha.audit.model import Action, AuditEntry
+from fanzha.audit.model import Action
 from fanzha.auth.retention import RetentionError, RetentionPolicy, retention_policy
-from fanzha.cli.common import console, err_console, open_store
+from fanzha.cli.common import audit_cli, console, err_console, open_store
 from fanzha.settings import Settings
-from fanzha.store.auth_repository import AuditRepository
 from fanzha.store.db import UnitOfWork, session_factory
 from fanzha.store.retention import PurgeReport, place_hold, purge, release_hold
 
@@ -71,16 +70,12 @@ def purge_command(
         report = purge(uow.session, policy, now)
         if not dry_run:
             changed = [f"{k}={v}" for k, v in {**report.deleted, **report.anonymised}.items() if v]
-            AuditRepository(uow.session).append(
-                AuditEntry(
-                    at=now,
-                    actor="cli",
-                    role="-",
-                    unit_id=None,
-                    action=Action.RETENTION_PURGE,
-                    object_type="retention",
-                    fields=tuple(changed),
-                )
+            audit_cli(
+                uow.session,
+                Action.RETENTION_PURGE,
+                at=now,
+                object_type="retention",
+                fields=tuple(changed),
             )
             uow.commit()
     _show(report, policy, dry_run)
@@ -97,17 +92,13 @@ def hold(
         if not place_hold(uow.session, warning_id=warning_id, reason=reason, placed_by="cli", now=now):
             err_console.print(f"[red]error:[/red] no warning {warning_id}")
             raise typer.Exit(2)
-        AuditRepository(uow.session).append(
-            AuditEntry(
-                at=now,
-                actor="cli",
-                role="-",
-                unit_id=None,
-                action=Action.LEGAL_HOLD,
-                object_type="warning",
-                object_id=str(warning_id),
-                purpose=reason,
-            )
+        audit_cli(
+            uow.session,
+            Action.LEGAL_HOLD,
+            at=now,
+            object_type="warning",
+            object_id=str(warning_id),
+            purpose=reason,
         )
         uow.commit()
     console.print(f"legal hold placed on warning {warning_id}")
@@ -120,16 +111,12 @@ def release(warning_id: Annotated[int, typer.Argument(help="the warning whose ho
     with UnitOfWork(session_factory(open_store(Settings()))) as uow:
         released = release_hold(uow.session, warning_id=warning_id, now=now)
         if released:
-            AuditRepository(uow.session).append(
-                AuditEntry(
-                    at=now,
-                    actor="cli",
-                    role="-",
-                    unit_id=None,
-                    action=Action.LEGAL_HOLD_RELEASED,
-                    object_type="warning",
-                    object_id=str(warning_id),
-                )
+            audit_cli(
+                uow.session,
+                Action.LEGAL_HOLD_RELEASED,
+                at=now,
+                object_type="warning",
+                object_id=str(warning_id),
             )
         uow.commit()
     console.print(f"released {released} hold(s) on warning {warning_id}")

@@ -13,12 +13,12 @@ import typer
 from rich.table import Table
 from sqlalchemy import Engine, func, select
 
-from fanzha.audit.model import Action, AuditEntry
+from fanzha.audit.model import Action
 from fanzha.auth.model import Role
-from fanzha.cli.common import console, err_console, open_store
+from fanzha.cli.common import audit_cli, console, err_console, open_store
 from fanzha.settings import Settings
 from fanzha.store.accounts import AccountError, create_token, create_user
-from fanzha.store.auth_repository import AuditRepository, AuthRepository
+from fanzha.store.auth_repository import AuthRepository
 from fanzha.store.db import UnitOfWork, session_factory
 from fanzha.store.tables import UnitRow, WarningRow
 from fanzha.web.security import auth_config
@@ -54,18 +54,14 @@ def add_account(
             unit_id=unit_id,
             now=now,
         )
-        AuditRepository(uow.session).append(
-            AuditEntry(
-                at=now,
-                actor="cli",
-                role="-",
-                unit_id=None,
-                action=Action.USER_CREATED,
-                object_type="user",
-                object_id=username,
-                object_unit_id=unit_id,
-                fields=(role,),
-            )
+        audit_cli(
+            uow.session,
+            Action.USER_CREATED,
+            at=now,
+            object_type="user",
+            object_id=username,
+            object_unit_id=unit_id,
+            fields=(role,),
         )
         uow.commit()
     return password
@@ -131,18 +127,14 @@ def create(
     try:
         with UnitOfWork(session_factory(engine)) as uow:
             token = create_token(uow.session, name=name, role=role, unit_id=unit, now=now, valid_days=days)
-            AuditRepository(uow.session).append(
-                AuditEntry(
-                    at=now,
-                    actor="cli",
-                    role="-",
-                    unit_id=None,
-                    action=Action.TOKEN_CREATED,
-                    object_type="api_token",
-                    object_id=name,
-                    object_unit_id=unit,
-                    fields=(role,),
-                )
+            audit_cli(
+                uow.session,
+                Action.TOKEN_CREATED,
+                at=now,
+                object_type="api_token",
+                object_id=name,
+                object_unit_id=unit,
+                fields=(role,),
             )
             uow.commit()
     except AccountError as exc:
