@@ -110,6 +110,7 @@ def _users_page(
         "tokens": user_admin.tokens_of(session, principal),
         "units": user_admin.units_of(session, principal),
         "roles": list(Role),
+        "role_labels": {r.value: r.label for r in Role},
         "notice": notice,
         "error": error,
         "form": form or {},
