@@ -22,6 +22,13 @@ class Action(StrEnum):
     DENIED = "denied"  # a request refused for lack of permission or scope
     USER_CREATED = "user.created"
     TOKEN_CREATED = "token.created"
+    TOKEN_REVOKED = "token.revoked"
+    USER_LIST = "user.list"
+    USER_DISABLED = "user.disabled"
+    USER_ENABLED = "user.enabled"
+    USER_UNLOCKED = "user.unlocked"
+    PASSWORD_RESET = "user.password_reset"
+    PASSWORD_CHANGED = "user.password_changed"
     RETENTION_PURGE = "retention.purge"
     LEGAL_HOLD = "legal_hold.placed"
     LEGAL_HOLD_RELEASED = "legal_hold.released"
@@ -42,6 +49,13 @@ ACTION_LABELS: dict[str, str] = {
     Action.DENIED: "拒绝访问",
     Action.USER_CREATED: "创建用户",
     Action.TOKEN_CREATED: "创建令牌",
+    Action.TOKEN_REVOKED: "吊销令牌",
+    Action.USER_LIST: "查看用户",
+    Action.USER_DISABLED: "停用用户",
+    Action.USER_ENABLED: "启用用户",
+    Action.USER_UNLOCKED: "解除锁定",
+    Action.PASSWORD_RESET: "重置密码",
+    Action.PASSWORD_CHANGED: "修改密码",
     Action.RETENTION_PURGE: "到期清理",
     Action.LEGAL_HOLD: "设置法律保全",
     Action.LEGAL_HOLD_RELEASED: "解除法律保全",

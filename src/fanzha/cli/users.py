@@ -5,7 +5,6 @@ Passwords and tokens are generated, printed once, and stored only as hashes.
 
 from __future__ import annotations
 
-import secrets
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -15,6 +14,7 @@ from sqlalchemy import Engine, func, select
 
 from fanzha.audit.model import Action
 from fanzha.auth.model import Role
+from fanzha.auth.passwords import generate_password
 from fanzha.cli.common import audit_cli, console, err_console, open_store
 from fanzha.settings import Settings
 from fanzha.store.accounts import AccountError, create_token, create_user
@@ -29,10 +29,6 @@ tokens = typer.Typer(help="API tokens for machine clients (banks, upstream feeds
 ROLE_HELP = "one of: " + ", ".join(f"{r.value} ({r.label})" for r in Role)
 
 
-def generate_password() -> str:
-    return secrets.token_urlsafe(15)
-
-
 def city_unit(engine: Engine) -> str | None:
     with session_factory(engine)() as session:
         return session.scalars(select(UnitRow.unit_id).where(UnitRow.level == "CITY").limit(1)).first()
@@ -42,7 +38,7 @@ def add_account(
     engine: Engine, settings: Settings, *, username: str, role: str, unit_id: str, password: str | None = None
 ) -> str:
     """Create the account (audited) and return its password; raises AccountError when refused."""
-    password = password or generate_password()
+    password = password or generate_password(username)
     now = datetime.now(UTC)
     with UnitOfWork(session_factory(engine)) as uow:
         create_user(

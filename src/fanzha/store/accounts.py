@@ -133,7 +133,8 @@ def authenticate(
         repo.record_attempt(username=username, address=address, at=now, success=False)
         if user is None:
             return Login(LoginResult.BAD_CREDENTIALS)
-        until = policy.lock_after(repo.failures_since(username, policy.window_start(now)), now)
+        failures = repo.failures_since(username, policy.window_start(now), user.locked_until)
+        until = policy.lock_after(failures, now)
         if until is not None:
             repo.set_locked_until(user.user_id, until)
             return Login(LoginResult.LOCKED, user, just_locked=True)

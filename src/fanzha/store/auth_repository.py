@@ -78,14 +78,15 @@ class AuthRepository:
             )
         )
 
-    def failures_since(self, username: str, since: datetime) -> int:
-        """Failed logins of `username` after `since` and after its last successful login."""
+    def failures_since(self, username: str, since: datetime, after: datetime | None = None) -> int:
+        """Failed logins of `username` after `since`, after its last successful login and after
+        `after` (the end of its last lock, so an unlocked account starts counting afresh)."""
         last_ok = self._session.scalar(
             select(func.max(LoginAttemptRow.at)).where(
                 LoginAttemptRow.username == username, LoginAttemptRow.success.is_(True)
             )
         )
-        start = max(since, last_ok) if last_ok is not None else since
+        start = max(t for t in (since, last_ok, after) if t is not None)
         return self._count_failures(LoginAttemptRow.username == username, start)
 
     def address_failures_since(self, address: str, since: datetime) -> int:
@@ -136,8 +137,23 @@ class AuthRepository:
             update(SessionRow).where(SessionRow.token_hash == token_hash).values(revoked=True)
         )
 
-    def revoke_sessions_of(self, user_id: int) -> None:
-        self._session.execute(update(SessionRow).where(SessionRow.user_id == user_id).values(revoked=True))
+    def revoke_sessions_of(self, user_id: int, keep: str | None = None) -> int:
+        """Revoke every live session of the user except the one whose hash is `keep`; how many."""
+        stmt = update(SessionRow).where(SessionRow.user_id == user_id, SessionRow.revoked.is_(False))
+        if keep is not None:
+            stmt = stmt.where(SessionRow.token_hash != keep)
+        result = self._session.execute(stmt.values(revoked=True))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def users_in(self, unit_ids: frozenset[str] | None) -> list[UserRow]:
+        """Users of these units (None: every user), by unit then name."""
+        stmt = select(UserRow).order_by(UserRow.unit_id, UserRow.username)
+        if unit_ids is not None:
+            stmt = stmt.where(UserRow.unit_id.in_(sorted(unit_ids)))
+        return list(self._session.scalars(stmt))
+
+    def set_active(self, user_id: int, active: bool) -> None:
+        self._session.execute(update(UserRow).where(UserRow.user_id == user_id).values(active=active))
 
     # --- API tokens --------------------------------------------------------------------------
     def add_token(
@@ -182,6 +198,14 @@ class AuthRepository:
 
     def tokens(self) -> list[ApiTokenRow]:
         return list(self._session.scalars(select(ApiTokenRow).order_by(ApiTokenRow.token_id)))
+
+    def token(self, token_id: int) -> ApiTokenRow | None:
+        return self._session.get(ApiTokenRow, token_id)
+
+    def revoke_token_id(self, token_id: int) -> None:
+        self._session.execute(
+            update(ApiTokenRow).where(ApiTokenRow.token_id == token_id).values(revoked=True)
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ from fanzha.web import (
     funds_returns_api,
     login,
     privacy_routes,
+    users_console,
     workflow_api,
     workflow_console,
 )
@@ -101,6 +102,7 @@ def create_app(
     app.include_router(funds_returns_api.router)
     app.include_router(workflow_api.router)
     app.include_router(workflow_console.router)
+    app.include_router(users_console.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.exception_handler(StarletteHTTPException)

@@ -1,0 +1,294 @@
+"""用户管理 for the city administrator (users.manage), scoped to their unit subtree, and every
+signed-in user's own password change (/account/password).
+
+Every action is audited; the middleware checks the CSRF token of every form. Accounts and tokens
+of other units answer 404, like missing ones. Generated passwords are shown once, never cached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from fanzha.audit.model import Action
+from fanzha.auth.model import Permission, Principal, Role
+from fanzha.store import user_admin
+from fanzha.store.accounts import AccountError, LoginResult
+from fanzha.store.db import UnitOfWork
+from fanzha.store.tables_auth import UserRow
+from fanzha.web.deps import (
+    CurrentPrincipal,
+    DbSession,
+    FormFields,
+    audit,
+    client_address,
+    not_visible,
+    require,
+)
+from fanzha.web.security import SESSION_COOKIE, AuthConfig
+
+router = APIRouter()
+
+Admin = Annotated[Principal, require(Permission.USERS_MANAGE)]
+NO_STORE = {"Cache-Control": "no-store"}
+NOTICES = {
+    "disabled": "账号已停用，其会话已全部失效。",
+    "enabled": "账号已启用。",
+    "unlocked": "账号已解除锁定。",
+    "revoked": "令牌已吊销。",
+    "self": "不能对自己的账号执行此操作；修改本人密码请使用“修改密码”。",
+}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def _config(request: Request) -> AuthConfig:
+    config: AuthConfig = request.app.state.auth
+    return config
+
+
+def _missing(request: Request, principal: Principal, kind: str, object_id: int) -> Exception:
+    return not_visible(
+        request, principal, kind, object_id, lambda: HTTPException(404, f"{kind} {object_id} not found")
+    )
+
+
+class UserOut(BaseModel):
+    user_id: int
+    username: str
+    masked_name: str
+    role: str
+    unit_id: str
+    active: bool
+    locked: bool
+
+
+@router.get("/api/users", tags=["api"])
+def users_api(request: Request, session: DbSession, principal: Admin) -> list[UserOut]:
+    """Accounts of the administrator's units; names masked."""
+    views = user_admin.users_of(session, principal, _now())
+    audit(request, principal, Action.USER_LIST, object_type="user", object_id=f"{len(views)} rows")
+    return [UserOut.model_validate(v, from_attributes=True) for v in views]
+
+
+@router.get("/users", include_in_schema=False, response_class=HTMLResponse)
+def users_page(
+    request: Request, session: DbSession, principal: Admin, notice: str | None = None
+) -> HTMLResponse:
+    """用户管理: accounts and API tokens of the administrator's units."""
+    views = user_admin.users_of(session, principal, _now())
+    audit(request, principal, Action.USER_LIST, object_type="user", object_id=f"{len(views)} rows")
+    return _users_page(request, session, principal, views, notice=NOTICES.get(notice or ""))
+
+
+def _users_page(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    views: list[user_admin.UserView],
+    *,
+    notice: str | None = None,
+    error: str | None = None,
+    form: dict[str, str] | None = None,
+) -> HTMLResponse:
+    context = {
+        "users": views,
+        "tokens": user_admin.tokens_of(session, principal),
+        "units": user_admin.units_of(session, principal),
+        "roles": list(Role),
+        "role_labels": {r.value: r.label for r in Role},
+        "notice": notice,
+        "error": error,
+        "form": form or {},
+        "me": principal.user_id,
+        "now": _now(),
+    }
+    return _render(request, "users/users.html", context, status_code=400 if error else 200)
+
+
+@router.post("/users", include_in_schema=False, response_class=HTMLResponse)
+def add_user(request: Request, session: DbSession, principal: Admin, form: FormFields) -> Response:
+    """Create an account in one of the administrator's units; its generated password is shown once."""
+    fields = {k: form.get(k, "") for k in ("username", "display_name", "role", "unit_id")}
+    now = _now()
+    try:
+        with UnitOfWork(request.app.state.session_factory) as uow:
+            user_id, password = user_admin.add_user(
+                uow.session, _config(request).passwords, principal, now=now, **fields
+            )
+            uow.commit()
+    except AccountError as exc:
+        audit(
+            request,
+            principal,
+            Action.USER_CREATED,
+            object_type="user",
+            object_id=fields["username"][:80],
+            object_unit_id=fields["unit_id"][:64] or None,
+            outcome="refused",
+        )
+        views = user_admin.users_of(session, principal, now)
+        return _users_page(request, session, principal, views, error=str(exc), form=fields)
+    audit(
+        request,
+        principal,
+        Action.USER_CREATED,
+        object_type="user",
+        object_id=user_id,
+        object_unit_id=fields["unit_id"],
+        fields=(fields["role"],),
+    )
+    return _once(request, fields["username"], password, "账号已创建")
+
+
+def _once(request: Request, username: str, password: str, title: str) -> HTMLResponse:
+    response = _render(
+        request, "users/once.html", {"username": username, "password": password, "title": title}
+    )
+    response.headers.update(NO_STORE)
+    return response
+
+
+def _user_action(
+    request: Request,
+    principal: Principal,
+    user_id: int,
+    action: Action,
+    apply: Callable[[Session, UserRow], str],
+) -> tuple[bool, str]:
+    """Apply `apply` to a user of the principal's units in one transaction and audit it:
+    (done, its result). Administrators do not act on their own account here (done is False)."""
+    with UnitOfWork(request.app.state.session_factory) as uow:
+        user = user_admin.scoped_user(uow.session, principal, user_id)
+        if user is None:
+            raise _missing(request, principal, "user", user_id)
+        if user.username == principal.user_id:
+            audit(request, principal, action, object_type="user", object_id=user_id, outcome="refused")
+            return False, ""
+        unit_id = user.unit_id
+        result = apply(uow.session, user)
+        uow.commit()
+    audit(request, principal, action, object_type="user", object_id=user_id, object_unit_id=unit_id)
+    return True, result
+
+
+def _back(notice: str) -> RedirectResponse:
+    return RedirectResponse(f"/users?notice={notice}", status_code=303)
+
+
+def _set_active(active: bool) -> Callable[[Session, UserRow], str]:
+    def apply(session: Session, user: UserRow) -> str:
+        user_admin.set_active(session, user, active)
+        return ""
+
+    return apply
+
+
+@router.post("/users/{user_id}/disable", include_in_schema=False)
+def disable(request: Request, principal: Admin, user_id: int) -> Response:
+    """Disable an account: it cannot sign in, and its sessions end at once."""
+    done, _ = _user_action(request, principal, user_id, Action.USER_DISABLED, _set_active(False))
+    return _back("disabled" if done else "self")
+
+
+@router.post("/users/{user_id}/enable", include_in_schema=False)
+def enable(request: Request, principal: Admin, user_id: int) -> Response:
+    done, _ = _user_action(request, principal, user_id, Action.USER_ENABLED, _set_active(True))
+    return _back("enabled" if done else "self")
+
+
+@router.post("/users/{user_id}/unlock", include_in_schema=False)
+def unlock(request: Request, principal: Admin, user_id: int) -> Response:
+    now = _now()
+
+    def apply(session: Session, user: UserRow) -> str:
+        user_admin.unlock(session, user, now)
+        return ""
+
+    done, _ = _user_action(request, principal, user_id, Action.USER_UNLOCKED, apply)
+    return _back("unlocked" if done else "self")
+
+
+@router.post("/users/{user_id}/reset-password", include_in_schema=False, response_class=HTMLResponse)
+def reset_password(request: Request, principal: Admin, user_id: int) -> Response:
+    """A new generated password, shown once; every session of the user ends."""
+    names: list[str] = []
+
+    def apply(session: Session, user: UserRow) -> str:
+        names.append(user.username)
+        return user_admin.reset_password(session, _config(request).passwords, user)[0]
+
+    done, password = _user_action(request, principal, user_id, Action.PASSWORD_RESET, apply)
+    return _once(request, names[0], password, "密码已重置") if done else _back("self")
+
+
+@router.post("/users/tokens/{token_id}/revoke", include_in_schema=False)
+def revoke_token(request: Request, principal: Admin, token_id: int) -> Response:
+    with UnitOfWork(request.app.state.session_factory) as uow:
+        token = user_admin.scoped_token(uow.session, principal, token_id)
+        if token is None:
+            raise _missing(request, principal, "api_token", token_id)
+        unit_id, name = token.unit_id, token.name
+        user_admin.revoke_token(uow.session, token)
+        uow.commit()
+    audit(
+        request,
+        principal,
+        Action.TOKEN_REVOKED,
+        object_type="api_token",
+        object_id=name,
+        object_unit_id=unit_id,
+    )
+    return _back("revoked")
+
+
+@router.get("/account/password", include_in_schema=False, response_class=HTMLResponse)
+def password_page(request: Request, principal: CurrentPrincipal) -> HTMLResponse:
+    return _render(request, "users/password.html", {"message": None, "done": False})
+
+
+@router.post("/account/password", include_in_schema=False, response_class=HTMLResponse)
+def change_password(request: Request, principal: CurrentPrincipal, form: FormFields) -> HTMLResponse:
+    """Change one's own password: the current one is checked like a login; other sessions end."""
+    if principal.user_id.startswith("token:"):
+        raise HTTPException(403, "API tokens have no password")
+    new = form.get("new_password", "")
+    if new != form.get("confirm_password", ""):
+        return _render(
+            request, "users/password.html", {"message": "两次输入的新密码不一致", "done": False}, 400
+        )
+    config = _config(request)
+    with UnitOfWork(request.app.state.session_factory) as uow:
+        change = user_admin.change_password(
+            uow.session,
+            config.passwords,
+            config.lockout,
+            username=principal.user_id,
+            current=form.get("current_password", ""),
+            new=new,
+            address=client_address(request),
+            now=_now(),
+            keep_session=request.cookies.get(SESSION_COOKIE),
+        )
+        uow.commit()
+    action = Action.LOCKED if change.just_locked else Action.PASSWORD_CHANGED
+    failed = change.result is not LoginResult.OK
+    outcome = change.result.value if failed else "ok" if change.problem is None else "refused"
+    audit(request, principal, action, object_type="user", object_id=principal.user_id, outcome=outcome)
+    status = 200 if change.problem is None else 423 if change.result is LoginResult.LOCKED else 400
+    context = {"message": change.problem, "done": change.problem is None}
+    return _render(request, "users/password.html", context, status)
