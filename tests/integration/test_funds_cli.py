@@ -164,4 +164,6 @@ def test_retry_without_arguments_sends_queued_hold_instructions(sqlite_url: str)
         out = invoke(["funds", "retry", "--bank-url", bank.url], sqlite_url)
         assert f"HOLD:{hold_id}:0: APPLIED" in out
         assert bank.state.held == {"6222000000000301"}
-        assert "0 follow-up instructions sent" in invoke(["funds", "retry", "--bank-url", bank.url], sqlite_url)
+        assert "0 follow-up instructions sent" in invoke(
+            ["funds", "retry", "--bank-url", bank.url], sqlite_url
+        )
