@@ -7,14 +7,13 @@ edge (`funds.bank.exchange`) commits, talks to the bank, and records the answer 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy.orm import Session
 
-from fanzha.audit.model import Action, AuditEntry
-from fanzha.funds import followups
+from fanzha.funds import followups, timers
 from fanzha.funds import freeze as fz
 from fanzha.funds import hold as hd
 from fanzha.funds import stop_payment as sp
@@ -23,7 +22,6 @@ from fanzha.funds.model import (
     Effect,
     FreezeOrder,
     FreezeStatus,
-    HoldStatus,
     StopPaymentOrder,
     StopStatus,
     TransitionError,
@@ -31,7 +29,6 @@ from fanzha.funds.model import (
 from fanzha.funds.repository import FundsRepository, StoreGraph
 from fanzha.funds.stats import Fact, Period, StatsRow, aggregate
 from fanzha.funds.trace import Trace, TraceSettings, account_root, trace
-from fanzha.store.auth_repository import AuditRepository
 
 
 class NotFoundError(LookupError):
@@ -306,99 +303,18 @@ def command_freeze(
     at = getattr(command, "at", outcome.record.requested_at)
     followups.queue(session, outcome.record, outcome.effects, at)
     effects = list(outcome.effects)
-    effects += _promote_queued(repo, outcome.effects, at)
+    effects += timers.promote_queued(repo, outcome.effects, at)
     return outcome.record, effects
 
 
-def _promote_queued(repo: FundsRepository, effects: Sequence[Effect], at: datetime) -> list[Effect]:
-    more: list[Effect] = []
-    for effect in effects:
-        if effect.kind == "PROMOTE_QUEUED":
-            queue = repo.queued_on(effect.detail)
-            if queue:
-                outcome = fz.apply(queue[0], fz.Promote(at))
-                repo.save_freeze(outcome.record)
-                more += outcome.effects
-    return more
-
-
 # -- timers ---------------------------------------------------------------------------------------------
-def _audit_system(
-    session: Session, now: datetime, object_type: str, object_id: str, unit_id: str | None
-) -> None:
-    """The audit row of an automatic release by the sweep (actor `system`)."""
-    AuditRepository(session).append(
-        AuditEntry(
-            at=now,
-            actor="system",
-            role="-",
-            unit_id=None,
-            action=Action.FUNDS_AUTO_RELEASE,
-            object_type=object_type,
-            object_id=object_id,
-            object_unit_id=unit_id,
-            purpose="sweep",
-        )
-    )
-
-
-def _sweep_stop(
-    session: Session, repo: FundsRepository, order_id: str, now: datetime, cfg: FundsSettings
-) -> list[Effect]:
-    order = repo.get_stop(order_id)
-    if order is None:
-        return []
-    out = sp.apply(order, sp.Tick(now), cfg.stop)
-    repo.save_stop(out.record)
-    if out.record.status is StopStatus.EXPIRED and order.status is not StopStatus.EXPIRED:
-        _audit_system(session, now, "stop_order", order_id, order.unit_id)
-    return list(out.effects)
-
-
-def _sweep_freeze(
-    session: Session, repo: FundsRepository, freeze_id: str, now: datetime, cfg: FundsSettings
-) -> list[Effect]:
-    frozen = repo.get_freeze(freeze_id)
-    if frozen is None:
-        return []
-    out = fz.apply(frozen, fz.Tick(now), cfg.freeze)
-    repo.save_freeze(out.record)
-    if out.record.status is FreezeStatus.LAPSED and frozen.status is not FreezeStatus.LAPSED:
-        _audit_system(session, now, "freeze", freeze_id, frozen.unit_id)
-    return list(out.effects) + _promote_queued(repo, out.effects, now)
-
-
-def _sweep_hold(
-    session: Session, repo: FundsRepository, hold_id: str, now: datetime, cfg: FundsSettings
-) -> list[Effect]:
-    held = repo.get_hold(hold_id)
-    if held is None:
-        return []
-    out = hd.apply(held, hd.Tick(now), cfg.hold)
-    repo.save_hold(out.record)
-    if out.record.status is HoldStatus.RELEASED and held.status is not HoldStatus.RELEASED:
-        followups.queue(session, out.record, out.effects, now)
-        _audit_system(session, now, "protective_hold", hold_id, held.unit_id)
-    return list(out.effects)
-
-
 def sweep(session: Session, now: datetime, settings: FundsSettings | None = None) -> list[Effect]:
     """Run every due timer: stop alerts and expiry, freeze alerts and lapse, hold auto-release.
 
     Each automatic release writes an audit row (actor `system`); a hold's release instruction is queued.
     """
     cfg = settings or FundsSettings()
-    repo = FundsRepository(session)
-    horizon = now + max(cfg.stop.alert_before, cfg.freeze.alert_before)
-    stops, freezes, holds = repo.due_ids(horizon)
-    effects: list[Effect] = []
-    for order_id in stops:
-        effects += _sweep_stop(session, repo, order_id, now, cfg)
-    for freeze_id in freezes:
-        effects += _sweep_freeze(session, repo, freeze_id, now, cfg)
-    for hold_id in holds:
-        effects += _sweep_hold(session, repo, hold_id, now, cfg)
-    return effects
+    return timers.sweep(session, now, timers.TimerSettings(cfg.stop, cfg.freeze, cfg.hold))
 
 
 # -- statistics ------------------------------------------------------------------------------------------
