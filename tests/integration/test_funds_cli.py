@@ -154,3 +154,16 @@ def test_returns_plan_notice_decide_from_the_command_line(tmp_path: Path, sqlite
     invoke(["funds", "returns", "plan", "NOPE", "--applications", str(apps)], sqlite_url, code=1)
     apps.write_text("[{}]")
     invoke(["funds", "returns", "plan", "DJ1", "--applications", str(apps)], sqlite_url, code=1)
+
+
+def test_retry_without_arguments_sends_queued_hold_instructions(sqlite_url: str) -> None:
+    out = invoke(["funds", "hold", "create", "--subject", "P1", "--account", "6222000000000301"], sqlite_url)
+    hold_id = out.split()[1].rstrip(":")
+    invoke(["funds", "hold", "confirm", hold_id, "--by", "officer-1"], sqlite_url)
+    with SimulatedBank() as bank:
+        out = invoke(["funds", "retry", "--bank-url", bank.url], sqlite_url)
+        assert f"HOLD:{hold_id}:0: APPLIED" in out
+        assert bank.state.held == {"6222000000000301"}
+        assert "0 follow-up instructions sent" in invoke(
+            ["funds", "retry", "--bank-url", bank.url], sqlite_url
+        )

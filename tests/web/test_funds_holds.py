@@ -55,7 +55,7 @@ def test_a_hold_needs_confirmation_and_the_sweep_releases_it(officer: TestClient
         steps = uow.session.scalars(
             select(AuditRow.purpose).where(AuditRow.object_id == hold["hold_id"]).order_by(AuditRow.id)
         ).all()
-    assert steps == ["propose", "confirm"]
+    assert steps == ["propose", "confirm", "sweep"]  # the automatic release is audited too
 
 
 def test_early_release_with_a_reason(officer: TestClient) -> None:

@@ -32,6 +32,7 @@ class Action(StrEnum):
     RETENTION_PURGE = "retention.purge"
     LEGAL_HOLD = "legal_hold.placed"
     LEGAL_HOLD_RELEASED = "legal_hold.released"
+    FUNDS_AUTO_RELEASE = "funds.auto_release"  # the sweep ended a stop, freeze or hold (actor "system")
 
 
 ACTION_LABELS: dict[str, str] = {
@@ -59,6 +60,7 @@ ACTION_LABELS: dict[str, str] = {
     Action.RETENTION_PURGE: "到期清理",
     Action.LEGAL_HOLD: "设置法律保全",
     Action.LEGAL_HOLD_RELEASED: "解除法律保全",
+    Action.FUNDS_AUTO_RELEASE: "到期自动解除",
 }
 
 

@@ -138,13 +138,22 @@ def stop_command(
 
 @app.command("retry")
 def retry_command(
-    kind: Annotated[str, typer.Argument(help="STOP or FREEZE")],
-    target_id: Annotated[str, typer.Argument(help="order or freeze id")],
     bank_url: Annotated[str, typer.Option(help="the bank's fanzha-bank/1 endpoint")],
+    kind: Annotated[str | None, typer.Argument(help="STOP or FREEZE (none: every queued follow-up)")] = None,
+    target_id: Annotated[str | None, typer.Argument(help="order or freeze id")] = None,
 ) -> None:
-    """Re-send an instruction that got no usable answer (same idempotency key)."""
+    """Re-send an instruction that got no usable answer (same idempotency key).
+
+    Without arguments: send every queued or unanswered renewal, release and protective-hold instruction.
+    """
     _, new_uow = _new_uow()
     with BankAdapter(bank_url) as bank:
+        if kind is None or target_id is None:
+            sent = exchange.send_pending(new_uow, bank, SystemClock())
+            for key, outcome in sent.items():
+                console.print(f"{key}: {', '.join(outcome) or 'sent, answer pending'}")
+            console.print(f"{len(sent)} follow-up instructions sent")
+            return
         try:
             outcome = exchange.send(new_uow, bank, kind.upper(), target_id, SystemClock())
         except (TransitionError, LookupError, ValueError) as exc:

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from fanzha.funds import followups
 from fanzha.funds import hold as hd
 from fanzha.funds.model import Effect, HoldStatus, ProtectiveHold, TransitionError
 from fanzha.funds.repository import FundsRepository
@@ -64,9 +65,14 @@ def get_hold(session: Session, hold_id: str) -> ProtectiveHold:
 def command_hold(
     session: Session, hold_id: str, command: hd.Command, settings: hd.HoldSettings | None = None
 ) -> tuple[ProtectiveHold, list[Effect]]:
-    """Apply one lifecycle command to a stored hold and save it; TransitionError if not allowed."""
+    """Apply one lifecycle command to a stored hold and save it; TransitionError if not allowed.
+
+    The bank instructions it asks for (hold, release) are queued in the same transaction (`followups`).
+    """
     outcome = hd.apply(get_hold(session, hold_id), command, settings)
     FundsRepository(session).save_hold(outcome.record)
+    at = getattr(command, "at", getattr(command, "now", outcome.record.proposed_at))
+    followups.queue(session, outcome.record, outcome.effects, at)
     return outcome.record, list(outcome.effects)
 
 

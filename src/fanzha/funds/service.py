@@ -7,12 +7,13 @@ edge (`funds.bank.exchange`) commits, talks to the bank, and records the answer 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy.orm import Session
 
+from fanzha.funds import followups, timers
 from fanzha.funds import freeze as fz
 from fanzha.funds import hold as hd
 from fanzha.funds import stop_payment as sp
@@ -217,23 +218,31 @@ def _convert_stop(repo: FundsRepository, order_id: str, freeze_id: str, at: date
         repo.save_stop(sp.apply(order, sp.Convert(freeze_id, at)).record)
 
 
+def _classify(repo: FundsRepository, session: Session, a: Answer, seen: set[str]) -> tuple[str, str]:
+    kind = a.idempotency_key.partition(":")[0]
+    if a.message_id in seen or repo.has_message(a.message_id):
+        return "DUPLICATE", f"duplicate of {a.message_id}"
+    if followups.parse_key(a.idempotency_key) is not None:
+        refused = followups.check_answer(session, a)
+        return ("REJECTED", refused) if refused else ("APPLIED", a.result.value)
+    if kind not in ("STOP", "FREEZE"):
+        return "REJECTED", "unknown idempotency key"
+    try:
+        _apply_answer(repo, kind, a.idempotency_key.partition(":")[2], a)
+    except (TransitionError, NotFoundError) as exc:
+        return "REJECTED", str(exc)
+    return "APPLIED", a.result.value
+
+
 def record_answers(session: Session, answers: Iterable[Answer], now: datetime) -> list[str]:
     """Apply bank answers, each message id once. Returns APPLIED / DUPLICATE / REJECTED per answer."""
     repo = FundsRepository(session)
     outcomes: list[str] = []
     seen: set[str] = set()
     for a in answers:
+        status, detail = _classify(repo, session, a, seen)
         kind, _, target_id = a.idempotency_key.partition(":")
-        status, detail = "APPLIED", a.result.value
-        if a.message_id in seen or repo.has_message(a.message_id):
-            status, detail = "DUPLICATE", f"duplicate of {a.message_id}"
-        elif kind not in ("STOP", "FREEZE"):
-            status, detail = "REJECTED", "unknown idempotency key"
-        else:
-            try:
-                _apply_answer(repo, kind, target_id, a)
-            except (TransitionError, NotFoundError) as exc:
-                status, detail = "REJECTED", str(exc)
+        kind, target_id = followups.parse_key(a.idempotency_key) or (kind, target_id)
         seen.add(a.message_id)
         repo.add_message(
             message_id=a.message_id if status != "DUPLICATE" else None,
@@ -278,59 +287,34 @@ def new_freeze(
     return order
 
 
-def command_freeze(session: Session, freeze_id: str, command: fz.Command) -> tuple[FreezeOrder, list[Effect]]:
-    """Apply an officer's command (approve, renew, release) to a freeze; queued freezes move up after it."""
+def command_freeze(
+    session: Session, freeze_id: str, command: fz.Command, settings: fz.FreezeSettings | None = None
+) -> tuple[FreezeOrder, list[Effect]]:
+    """Apply an officer's command (approve, renew, release) to a freeze; queued freezes move up after it.
+
+    Renewal and release instructions are queued for the bank in the same transaction (`followups`).
+    """
     repo = FundsRepository(session)
     current = repo.get_freeze(freeze_id)
     if current is None:
         raise NotFoundError(f"freeze {freeze_id}")
-    outcome = fz.apply(current, command)
+    outcome = fz.apply(current, command, settings)
     repo.save_freeze(outcome.record)
+    at = getattr(command, "at", outcome.record.requested_at)
+    followups.queue(session, outcome.record, outcome.effects, at)
     effects = list(outcome.effects)
-    effects += _promote_queued(repo, outcome.effects, getattr(command, "at", outcome.record.requested_at))
+    effects += timers.promote_queued(repo, outcome.effects, at)
     return outcome.record, effects
-
-
-def _promote_queued(repo: FundsRepository, effects: Sequence[Effect], at: datetime) -> list[Effect]:
-    more: list[Effect] = []
-    for effect in effects:
-        if effect.kind == "PROMOTE_QUEUED":
-            queue = repo.queued_on(effect.detail)
-            if queue:
-                outcome = fz.apply(queue[0], fz.Promote(at))
-                repo.save_freeze(outcome.record)
-                more += outcome.effects
-    return more
 
 
 # -- timers ---------------------------------------------------------------------------------------------
 def sweep(session: Session, now: datetime, settings: FundsSettings | None = None) -> list[Effect]:
-    """Run every due timer: stop alerts and expiry, freeze alerts and lapse, hold auto-release."""
+    """Run every due timer: stop alerts and expiry, freeze alerts and lapse, hold auto-release.
+
+    Each automatic release writes an audit row (actor `system`); a hold's release instruction is queued.
+    """
     cfg = settings or FundsSettings()
-    repo = FundsRepository(session)
-    horizon = now + max(cfg.stop.alert_before, cfg.freeze.alert_before)
-    stops, freezes, holds = repo.due_ids(horizon)
-    effects: list[Effect] = []
-    for order_id in stops:
-        order = repo.get_stop(order_id)
-        if order is not None:
-            out = sp.apply(order, sp.Tick(now), cfg.stop)
-            repo.save_stop(out.record)
-            effects += out.effects
-    for freeze_id in freezes:
-        frozen = repo.get_freeze(freeze_id)
-        if frozen is not None:
-            out_f = fz.apply(frozen, fz.Tick(now), cfg.freeze)
-            repo.save_freeze(out_f.record)
-            effects += out_f.effects
-            effects += _promote_queued(repo, out_f.effects, now)
-    for hold_id in holds:
-        held = repo.get_hold(hold_id)
-        if held is not None:
-            out_h = hd.apply(held, hd.Tick(now), cfg.hold)
-            repo.save_hold(out_h.record)
-            effects += out_h.effects
-    return effects
+    return timers.sweep(session, now, timers.TimerSettings(cfg.stop, cfg.freeze, cfg.hold))
 
 
 # -- statistics ------------------------------------------------------------------------------------------

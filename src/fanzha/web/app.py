@@ -26,6 +26,7 @@ from fanzha.web import (
     console,
     funds_api,
     funds_console,
+    funds_freeze_form,
     funds_holds_api,
     funds_orders,
     funds_returns_api,
@@ -98,6 +99,8 @@ def create_app(
     app.include_router(funds_api.router)
     app.include_router(funds_console.router)
     app.include_router(funds_orders.router)
+    app.include_router(funds_freeze_form.router)
+    app.include_router(funds_freeze_form.router)
     app.include_router(funds_holds_api.router)
     app.include_router(funds_returns_api.router)
     app.include_router(workflow_api.router)

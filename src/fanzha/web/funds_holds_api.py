@@ -21,6 +21,7 @@ from fanzha.masking import mask_account
 from fanzha.store.db import UnitOfWork
 from fanzha.web.deps import DbSession, Principal, audit, require
 from fanzha.web.funds_api import FundsViewer
+from fanzha.web.funds_orders import send_followups
 
 router = APIRouter(prefix="/api/funds/holds", tags=["funds"])
 
@@ -161,6 +162,7 @@ def _act(
             raise HTTPException(422, str(exc)) from exc
         uow.commit()
     _audit_change(request, principal, hold, step)
+    send_followups(request, hold.hold_id)  # queued when no bank is configured: `fanzha funds retry`
     return hold_out(hold)
 
 

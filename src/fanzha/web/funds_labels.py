@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from fanzha.funds.followups import FollowUp
 from fanzha.funds.model import (
     FreezeOrder,
     FreezeStatus,
@@ -43,6 +44,19 @@ HOLD_LABELS = {
     HoldStatus.ACTIVE: "保护性止付中",
     HoldStatus.RELEASED: "已解除",
     HoldStatus.CANCELLED: "已撤回",
+}
+INSTRUCTION_LABELS = {
+    "RENEW_FREEZE": "续冻指令",
+    "RELEASE_FREEZE": "解冻指令",
+    "PROTECTIVE_HOLD": "保护性止付指令",
+    "RELEASE_HOLD": "解除保护性止付指令",
+}
+INSTRUCTION_STATES = {
+    "QUEUED": "待发送（fanzha funds retry）",
+    "SENT": "已发送，待银行反馈",
+    "PENDING_RETRY": "未获银行应答，待重发",
+    "DONE": "银行已办理",
+    "FAILED": "银行未能办理，请人工核实",
 }
 ERROR_LABELS = {
     "TIMEOUT": "银行超时未应答",
@@ -100,9 +114,24 @@ def stop_view(o: StopPaymentOrder, now: datetime, cfg: FundsSettings) -> StopVie
     )
 
 
+def instruction_label(f: FollowUp) -> str:
+    """e.g. 续冻指令：未获银行应答，待重发（银行超时未应答）."""
+    text = f"{INSTRUCTION_LABELS[f.instruction_kind]}：{INSTRUCTION_STATES[f.state]}"
+    reason = error_label(f.reason) if f.state == "PENDING_RETRY" else ""
+    return f"{text}（{reason}）" if reason else text
+
+
+def freeze_version(f: FreezeOrder) -> str:
+    """What the form saw: a submit made against another version of the freeze is refused (stale)."""
+    ends = f.ends_at.isoformat() if f.ends_at else "-"
+    return f"{f.status.value}|{len(f.renewals)}|{ends}"
+
+
 @dataclass(frozen=True, slots=True)
 class FreezeView:
     freeze_id: str
+    status: str
+    version: str
     status_label: str
     account: str  # masked
     amount_fen: int
@@ -113,9 +142,12 @@ class FreezeView:
     renewals: int
     alert: str
     error: str
+    instructions: tuple[str, ...] = ()
 
 
-def freeze_view(f: FreezeOrder, now: datetime, cfg: FundsSettings) -> FreezeView:
+def freeze_view(
+    f: FreezeOrder, now: datetime, cfg: FundsSettings, follow: tuple[FollowUp, ...] = ()
+) -> FreezeView:
     active = f.status is FreezeStatus.ACTIVE and f.ends_at is not None
     left = f.ends_at - now if active and f.ends_at is not None else None
     alert = ""
@@ -123,6 +155,8 @@ def freeze_view(f: FreezeOrder, now: datetime, cfg: FundsSettings) -> FreezeView
         alert = "冻结即将到期：请在到期前办理续冻或解冻，逾期自动失效"
     return FreezeView(
         freeze_id=f.freeze_id,
+        status=f.status.value,
+        version=freeze_version(f),
         status_label=FREEZE_LABELS[f.status],
         account=mask_account(f.account),
         amount_fen=f.amount_fen,
@@ -133,6 +167,7 @@ def freeze_view(f: FreezeOrder, now: datetime, cfg: FundsSettings) -> FreezeView
         renewals=len(f.renewals),
         alert=alert,
         error=error_label(f.last_error) if f.status is FreezeStatus.PENDING_RETRY else "",
+        instructions=tuple(instruction_label(x) for x in follow),
     )
 
 
@@ -146,9 +181,10 @@ class HoldView:
     proposed_at: datetime
     confirmed_by: str | None
     planned_end: datetime | None
+    instructions: tuple[str, ...] = ()
 
 
-def hold_view(h: ProtectiveHold) -> HoldView:
+def hold_view(h: ProtectiveHold, follow: tuple[FollowUp, ...] = ()) -> HoldView:
     return HoldView(
         hold_id=h.hold_id,
         status=h.status.value,
@@ -158,6 +194,7 @@ def hold_view(h: ProtectiveHold) -> HoldView:
         proposed_at=h.proposed_at,
         confirmed_by=h.confirmed_by,
         planned_end=h.planned_end if h.status is HoldStatus.ACTIVE else None,
+        instructions=tuple(instruction_label(x) for x in follow),
     )
 
 
@@ -170,4 +207,11 @@ NOTICES = {
     "指令待发送，请用 fanzha funds retry STOP <编号> --bank-url … 发送。",
     "stop_duplicate": "该止付指令已提交过，未重复创建。",
     "hold_confirmed": "保护性止付已确认生效。",
+    "freeze_approved": "冻结已审批。",
+    "freeze_renewed": "已续冻。",
+    "freeze_released": "已解冻。",
+    "bank_done": "指令已发送，银行已办理。",
+    "bank_pending": "指令已发送，等待银行反馈。",
+    "bank_retry": "指令已记录，但银行未应答或应答异常：已进入待重发队列（fanzha funds retry）。",
+    "bank_queued": "指令已记录；未配置银行接口（FANZHA_FUNDS_BANK_URL），待用 fanzha funds retry 发送。",
 }

@@ -42,6 +42,7 @@ class BankState:
     holders: dict[str, str] = field(default_factory=dict)  # account → holder name; unknown accounts match
     closed: set[str] = field(default_factory=set)  # accounts the bank cannot act on (answers FAILED)
     frozen_by: dict[str, str] = field(default_factory=dict)  # account → instruction key of the freeze
+    held: set[str] = field(default_factory=set)  # accounts under a protective hold
     answers: dict[str, Answer] = field(default_factory=dict)
     received: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -77,8 +78,14 @@ class BankState:
             if ahead is not None:
                 return BankResult.QUEUED, ahead
             self.frozen_by[ins.account] = ins.idempotency_key
+        if ins.kind == "RENEW_FREEZE" and ins.account not in self.frozen_by:
+            return BankResult.FAILED, None  # nothing frozen here to renew
         if ins.kind == "RELEASE_FREEZE":
             self.frozen_by.pop(ins.account, None)
+        if ins.kind == "PROTECTIVE_HOLD":
+            self.held.add(ins.account)
+        if ins.kind == "RELEASE_HOLD":
+            self.held.discard(ins.account)
         return _RESULT[ins.kind], None
 
 
