@@ -138,7 +138,7 @@ def print_summary(
 def _range(summary: Summary) -> str:
     if summary.mean is None:
         return "—"
-    return f"{_pct(summary.mean)} ({_pct(summary.low, 0)}–{_pct(summary.high, 0)})"
+    return f"{_pct(summary.mean)} ({_pct(summary.low)}–{_pct(summary.high)})"
 
 
 def _throughput(results: list[SuiteResult], started: float) -> None:
