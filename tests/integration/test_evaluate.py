@@ -182,3 +182,33 @@ def test_cli_evaluate_end_to_end(tmp_path: Path) -> None:
     assert data["parameters"]["population"] == 300
     assert set(data["runs"]) == {"platform", "blacklist_only", "upstream_only"}
     assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_cli_evaluate_over_several_seeds(tmp_path: Path) -> None:
+    out = tmp_path / "seeds.json"
+    args = ["evaluate", "--population", "300", "--days", "2", "--seeds", "3,4", "--json", str(out)]
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "min–max" in result.output
+    assert "6 runs over 2 cities" in result.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["parameters"]["seeds"] == [3, 4]
+    assert set(data["per_seed"]) == {"3", "4"}
+    prevented = data["summary"]["platform"]["loss_prevented"]
+    per_seed = [data["per_seed"][s]["runs"]["platform"]["overall"]["prevented_share"] for s in ("3", "4")]
+    assert prevented["per_seed"] == per_seed
+    assert prevented["min"] <= prevented["mean"] <= prevented["max"]
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ["--seeds", "3,x"],
+        ["--seeds", "3,3"],
+        ["--seeds", "3", "--repeat", "2"],
+        ["--repeat", "2", "--chart", "c.png"],
+    ],
+)
+def test_cli_evaluate_rejects_bad_seed_options(extra: list[str]) -> None:
+    result = CliRunner().invoke(app, ["evaluate", "--population", "50", "--days", "1", *extra])
+    assert result.exit_code == 2, result.output

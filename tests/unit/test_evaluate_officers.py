@@ -155,3 +155,55 @@ def test_a_payment_already_delivered_at_the_moment_of_contact_is_made() -> None:
     outcome = victims.respond("P1", Channel.VISIT, minutes(60), delivered={"a"})
     assert outcome is Outcome.SUCCESS_PARTIAL
     assert victims.withheld == {"b"}
+
+
+def test_an_extra_earlier_contact_does_not_change_a_later_contacts_luck() -> None:
+    # The same later call, with and without an earlier call that the victim refused: common random
+    # numbers keyed by the contact itself (episode, channel, next payment, hour), not by its rank.
+    compared, later_outcomes = 0, set()
+    for n in range(200):
+        alone = Victims([EPISODE], VictimConfig(), f"s{n}")
+        later = alone.respond("P1", Channel.CALL, minutes(90))
+        later_outcomes.add(later)
+        extra = Victims([EPISODE], VictimConfig(), f"s{n}")
+        if extra.respond("P1", Channel.CALL, minutes(10)) is not Outcome.REFUSED:
+            continue  # the earlier call stopped the victim: a real effect, not luck
+        compared += 1
+        assert extra.respond("P1", Channel.CALL, minutes(90)) is later
+    assert compared > 50
+    assert later_outcomes == {Outcome.SUCCESS_PARTIAL, Outcome.REFUSED}
+
+
+def test_the_same_contact_in_the_same_hour_meets_the_same_resolve() -> None:
+    victims = Victims([EPISODE], VictimConfig(), "s")
+    payment = EPISODE.payments[1]
+    assert victims.luck(EPISODE, Channel.CALL, payment, minutes(65)) == victims.luck(
+        EPISODE, Channel.CALL, payment, minutes(110)
+    )
+    values = {victims.luck(EPISODE, Channel.CALL, payment, minutes(60 * h)) for h in range(2, 40)}
+    assert len(values) == 38  # a later hour draws afresh
+    assert victims.luck(EPISODE, Channel.VISIT, payment, minutes(65)) != victims.luck(
+        EPISODE, Channel.CALL, payment, minutes(65)
+    )
+
+
+def _first_reach(officers: Officers, wid: int, at: datetime) -> bool:
+    officers.on_warning(WarningNotice(wid, "P1", "S1", RiskLevel.HIGH), at)
+    attempt = officers.next_attempt(at + timedelta(hours=1))
+    assert attempt is not None
+    assert attempt.warning_id == wid
+    return attempt.reached
+
+
+def test_an_extra_earlier_attempt_does_not_change_a_later_attempts_reach() -> None:
+    config = replace(OfficerConfig(), p_reach=dict.fromkeys(Channel, 0.5))
+    reached = []
+    for n in range(100):
+        later = _first_reach(Officers(config, f"s{n}"), 2, minutes(300))
+        busy = Officers(config, f"s{n}")
+        busy.on_warning(WarningNotice(1, "P1", "S1", RiskLevel.HIGH), minutes(0))
+        while (attempt := busy.next_attempt(minutes(200))) is not None:  # a call, then a visit
+            busy.on_outcome(attempt, Outcome.REFUSED if attempt.reached else Outcome.UNREACHABLE)
+        assert _first_reach(busy, 2, minutes(300)) is later
+        reached.append(later)
+    assert 20 < sum(reached) < 80

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -15,6 +15,7 @@ from rich.table import Table
 from fanzha.cli.common import console, progress_bar
 from fanzha.evaluate.metrics import Figures, Spread
 from fanzha.evaluate.recovery import Recovered
+from fanzha.evaluate.seeds import HEADLINES, Summary, headlines, summarise
 from fanzha.evaluate.suite import SuiteOptions, SuiteResult
 from fanzha.evaluate.workflow_metrics import WorkflowFigures
 from fanzha.event.codes import FraudType, RiskLevel
@@ -35,31 +36,131 @@ def evaluate(
     json_out: Annotated[Path | None, typer.Option("--json", help="write every figure as JSON here")] = None,
     chart: Annotated[Path | None, typer.Option(help="write a PNG chart here")] = None,
     officers: Annotated[int | None, typer.Option(min=0, help="officers on duty per unit (default 2)")] = None,
+    seeds: Annotated[
+        str | None, typer.Option(help="several cities, e.g. 7,11,13: mean and min–max of the headlines")
+    ] = None,
+    repeat: Annotated[int | None, typer.Option(min=1, help="several cities: seeds S, S+1, … S+N-1")] = None,
 ) -> None:
     """Run the simulated stream through the platform and two baselines; report who was warned in time."""
-    options = SuiteOptions(seed=seed)
+    chosen = _seeds(seed, seeds, repeat)
+    options = SuiteOptions(seed=chosen[0])
     if officers is not None:
         options = replace(options, officers=replace(options.officers, officers_per_unit=officers))
+    if len(chosen) > 1:
+        if chart is not None:
+            raise typer.BadParameter("a chart shows one city: leave out --chart", param_hint="--chart")
+        _evaluate_seeds(population, days, options, chosen, json_out)
+        return
     started = time.perf_counter()
     result = _run(population, days, options)
     print_result(result)
-    runs_events = sum(r.events for r in result.runs.values())
-    runs_seconds = sum(r.seconds for r in result.runs.values())
-    console.print(
-        f"吞吐 throughput: {runs_events / runs_seconds:,.0f} events/s through the pipeline "
-        f"({len(result.runs)} runs of {result.parameters['events']:,} events); "
-        f"total {time.perf_counter() - started:.1f} s"
-    )
+    _throughput([result], started)
     if json_out is not None:
         data = result.to_json() | {"parameters": result.parameters | {"population": population, "days": days}}
-        json_out.parent.mkdir(parents=True, exist_ok=True)
-        json_out.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-        console.print(f"JSON: {json_out}")
+        _write_json(json_out, data)
     if chart is not None:
         from fanzha.evaluate.chart import write_chart
 
-        title = f"fanzha evaluation: population {population:,}, {days} days, seed {seed}"
+        title = f"fanzha evaluation: population {population:,}, {days} days, seed {chosen[0]}"
         console.print(f"chart: {write_chart(result, chart, title)}")
+
+
+def _seeds(seed: int, seeds: str | None, repeat: int | None) -> list[int]:
+    """The seeds to run: `--seeds` as given, `--repeat N` from `--seed` on, else `--seed` alone."""
+    if seeds is not None and repeat is not None:
+        raise typer.BadParameter("give --seeds or --repeat, not both", param_hint="--repeat")
+    if repeat is not None:
+        return [seed + i for i in range(repeat)]
+    if seeds is None:
+        return [seed]
+    try:
+        chosen = [int(part) for part in seeds.split(",") if part.strip()]
+    except ValueError:
+        raise typer.BadParameter(
+            "a comma-separated list of integers, e.g. 7,11,13", param_hint="--seeds"
+        ) from None
+    if not chosen or len(set(chosen)) != len(chosen):
+        raise typer.BadParameter("at least one seed, each once", param_hint="--seeds")
+    return chosen
+
+
+def _evaluate_seeds(
+    population: int, days: int, options: SuiteOptions, chosen: list[int], json_out: Path | None
+) -> None:
+    """The suite on one city per seed; the headline figures' mean and min–max over the cities."""
+    started = time.perf_counter()
+    results = [_run(population, days, replace(options, seed=s)) for s in chosen]
+    per_seed = [
+        {name: headlines(report, r.recovery.get(name)) for name, report in r.reports.items()} for r in results
+    ]
+    summary = summarise(per_seed)
+    print_summary(summary, chosen, results)
+    _throughput(results, started)
+    if json_out is not None:
+        data = {
+            "parameters": {"seeds": chosen, "population": population, "days": days},
+            "summary": {run: {f: s.to_json() for f, s in figs.items()} for run, figs in summary.items()},
+            "per_seed": {
+                str(s): r.to_json() | {"parameters": r.parameters | {"population": population, "days": days}}
+                for s, r in zip(chosen, results, strict=True)
+            },
+        }
+        _write_json(json_out, data)
+
+
+HEADLINE_TITLES = {
+    "warned_before_loss": "首笔损失前预警 warned before 1st loss",
+    "precision": "预警准确率 precision",
+    "precision_high_critical": "高危+准确率 precision HIGH+CRITICAL",
+    "loss_prevented": "挽损比例 loss prevented",
+    "recovered": "未挽损中追回 recovered (of not prevented)",
+}
+
+
+def print_summary(
+    summary: dict[str, dict[str, Summary]], chosen: list[int], results: list[SuiteResult]
+) -> None:
+    """One row per headline figure, one column per run: mean (min–max) over the cities."""
+    victims = [r.reports[next(iter(r.reports))].overall for r in results]
+    seeds = ", ".join(map(str, chosen))
+    table = Table(title=f"{len(chosen)} 个模拟城市 cities (seeds {seeds}): 均值 mean (最小–最大 min–max)")
+    table.add_column("指标 metric")
+    for name in summary:
+        table.add_column(RUN_TITLES.get(name, name), justify="right")
+    for figure in HEADLINES:
+        table.add_row(HEADLINE_TITLES[figure], *(_range(summary[n][figure]) for n in summary))
+    table.caption = "受害人/无平台损失 victims / loss per city: " + "; ".join(
+        f"{s}: {f.victims} / {_yuan(f.loss_fen)}" for s, f in zip(chosen, victims, strict=True)
+    )
+    console.print(table)
+
+
+def _range(summary: Summary) -> str:
+    if summary.mean is None:
+        return "—"
+    return f"{_pct(summary.mean)} ({_pct(summary.low)}–{_pct(summary.high)})"
+
+
+def _throughput(results: list[SuiteResult], started: float) -> None:
+    runs = [r for result in results for r in result.runs.values()]
+    events, seconds = sum(r.events for r in runs), sum(r.seconds for r in runs)
+    console.print(
+        f"吞吐 throughput: {events / seconds if seconds else 0:,.0f} events/s through the pipeline "
+        f"({_runs_of(results)}); total {time.perf_counter() - started:.1f} s"
+    )
+
+
+def _runs_of(results: list[SuiteResult]) -> str:
+    if len(results) == 1:
+        return f"{len(results[0].runs)} runs of {results[0].parameters['events']:,} events"
+    events = sum(r.parameters["events"] for r in results)
+    return f"{sum(len(r.runs) for r in results)} runs over {len(results)} cities of {events:,} events"
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    console.print(f"JSON: {path}")
 
 
 def _run(population: int, days: int, options: SuiteOptions) -> SuiteResult:

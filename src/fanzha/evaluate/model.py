@@ -124,9 +124,10 @@ class Truth:
 def draw(seed: str, *keys: object) -> float:
     """A uniform number in [0, 1) fixed by `seed` and `keys`.
 
-    Runs draw by what happens (this person's n-th call, this episode's n-th contact) rather than from
-    one sequence, so the platform and the baselines meet the same luck: common random numbers, which
-    keep the comparison from drowning in noise.
+    Runs draw by what a contact is (this person, channel and quarter hour; this episode, channel, next
+    payment and hour) rather than from one sequence or by the n-th try, so the platform and the
+    baselines meet the same luck and an extra contact shifts no later draw: common random numbers,
+    which keep the comparison from drowning in noise.
     """
     text = "\x1f".join([seed, *(str(k) for k in keys)])
     digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()

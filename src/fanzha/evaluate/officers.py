@@ -107,6 +107,9 @@ class OfficerConfig:
     )
     # Chance an attempt reaches the person (a busy line often means they are on with the fraudster).
     p_reach: Mapping[Channel, float] = field(default_factory=lambda: {SMS: 0.95, CALL: 0.7, VISIT: 0.85})
+    # Attempts on the same person through the same channel started within one such period share one
+    # reach draw (a busy line stays busy for a while); keyed by time, not by the n-th try.
+    reach_period: timedelta = timedelta(minutes=15)
     # Pause before the next rung after a failed attempt.
     retry_after: timedelta = timedelta(minutes=15)
 
@@ -153,7 +156,6 @@ class Officers:
     def __init__(self, config: OfficerConfig, seed: str) -> None:
         self.config = config
         self._seed = seed
-        self._tries: Counter[tuple[str, Channel]] = Counter()
         self._units: dict[str, _Unit] = {}
         self._cases: dict[int, _Case] = {}
         self._in_flight: list[tuple[datetime, int, Attempt]] = []
@@ -260,9 +262,7 @@ class Officers:
             unit.free_at[unit.free_at.index(min(unit.free_at))] = at + free
         case = self._cases[task.warning_id]
         who = case.notice.person_id or f"warning:{case.notice.warning_id}"
-        self._tries[who, task.channel] += 1
-        luck = draw(self._seed, "reach", who, task.channel, self._tries[who, task.channel])
-        reached = luck < self.config.p_reach.get(task.channel, 0.0)
+        reached = self.reach_luck(who, task.channel, at) < self.config.p_reach.get(task.channel, 0.0)
         landing = at + self.config.reach_after.get(task.channel, timedelta(0))
         notice = case.notice
         attempt = Attempt(
@@ -278,6 +278,16 @@ class Officers:
         if self.on_start is not None:
             self.on_start(attempt)
         heapq.heappush(self._in_flight, (landing, task.seq, attempt))
+
+    def reach_luck(self, who: str, channel: Channel, at: datetime) -> float:
+        """The draw deciding whether an attempt on `who` through `channel` started at `at` reaches them.
+
+        Keyed by person, channel and the `reach_period` the attempt starts in, never by how many tries
+        came before: an extra, earlier attempt (another policy's) does not reshuffle later ones.
+        """
+        period = self.config.reach_period.total_seconds()
+        bucket = int(at.timestamp() // period) if period > 0 else 0
+        return draw(self._seed, "reach", who, channel, bucket)
 
     def _settle(self, case: _Case) -> None:
         case.settled = True

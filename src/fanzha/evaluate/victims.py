@@ -8,7 +8,6 @@ from the stream, and their amount counts as prevented).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -33,6 +32,9 @@ class VictimConfig:
     after_loss_factor: float = 0.7
     # A person counts as in an episode up to this long after its last payment.
     window: timedelta = timedelta(hours=72)
+    # Contacts through the same channel before the same payment within one such period meet the same
+    # resolve (one draw); a contact in a later period draws afresh. See `Victims.luck`.
+    luck_period: timedelta = timedelta(hours=1)
 
     @classmethod
     def certain(cls) -> VictimConfig:
@@ -56,7 +58,6 @@ class Victims:
     def __init__(self, episodes: Iterable[Episode], config: VictimConfig, seed: str) -> None:
         self.config = config
         self._seed = seed
-        self._talks: Counter[str] = Counter()
         self._episodes: dict[str, list[Episode]] = {}
         for episode in episodes:
             self._episodes.setdefault(episode.person_id, []).append(episode)
@@ -88,12 +89,22 @@ class Victims:
             (p.at < at or p.event_id in delivered) and p.event_id not in self.withheld
             for p in episode.payments
         )
-        self._talks[episode.episode_id] += 1
-        luck = draw(self._seed, "stop", episode.episode_id, self._talks[episode.episode_id])
+        luck = self.luck(episode, channel, left[0], at)
         if luck >= p_stop(self.config, channel, left[0].at - at, paid):
             return Outcome.REFUSED
         self.withheld.update(p.event_id for p in left)
         return Outcome.SUCCESS_PARTIAL if paid else Outcome.SUCCESS_NO_LOSS
+
+    def luck(self, episode: Episode, channel: Channel, before: Payment, at: datetime) -> float:
+        """The victim's draw for a contact through `channel` at `at`, before payment `before`.
+
+        Keyed by what the contact is, never by how many came before it: the same contact in another
+        run (another policy, a baseline) meets the same luck, and an extra, earlier contact shifts
+        nothing later (common random numbers that stay common).
+        """
+        period = self.config.luck_period.total_seconds()
+        bucket = int(at.timestamp() // period) if period > 0 else 0
+        return draw(self._seed, "stop", episode.episode_id, channel, before.event_id, bucket)
 
     def _remaining(self, episode: Episode, at: datetime, delivered: Container[str]) -> list[Payment]:
         # A contact at the very time of a payment not yet delivered comes first: the loop runs
