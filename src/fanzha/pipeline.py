@@ -128,7 +128,7 @@ def evaluate(event: Event, state: KeyedState, ctx: PipelineContext) -> Evaluatio
     key = f"risk:{subject.key}"
     stored = state.get(key)
     recent = stored if isinstance(stored, tuple) else ()
-    window = max(ctx.policy.window, ctx.shadow_policy.window if ctx.shadow_policy else ctx.policy.window)
+    window = max(ctx.policy.window, ctx.shadow_policy.window) if ctx.shadow_policy else ctx.policy.window
     at = event.occurred_at
     kept = tuple(s for s in recent if isinstance(s, Signal) and at - s.at <= window)
     combined = (*kept, *signals)

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 
 from fanzha.store.db import UnitOfWork, make_engine, migrate, session_factory
 from fanzha.stream.runner import Runner
-from fanzha.stream.snapshot import read_snapshot
+from fanzha.stream.snapshot import FORMAT, Snapshot, read_snapshot
 from fanzha.stream.sources import read_records
 from tests.factories import FRAUD_ACCOUNT, call, incoming, install, transfer
 from tests.integration.test_runner import seed, write_jsonl
@@ -72,8 +72,16 @@ def test_a_crash_after_a_commit_falls_back_to_replay_and_loses_nothing(
 
 
 def test_a_tampered_snapshot_is_refused(tmp_path: Path) -> None:
+    """A well-formed snapshot whose state, when unpickled, would call a function: refused unrun."""
     import pickle
 
+    marker = tmp_path / "code-ran"
+
+    class Payload:
+        def __reduce__(self) -> tuple:
+            return (Path.touch, (marker,))
+
     path = tmp_path / "evil.snapshot"
-    path.write_bytes(pickle.dumps((1, {"x": __import__("os").system})))
+    path.write_bytes(pickle.dumps((FORMAT, Snapshot(0, "x", {"k": Payload()}, None))))
     assert read_snapshot(path) is None
+    assert not marker.exists()

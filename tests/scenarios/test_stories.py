@@ -78,7 +78,7 @@ def test_ordinary_life_raises_nothing(engine: Engine, tmp_path: Path) -> None:
 def test_a_warning_grows_with_the_story_instead_of_multiplying(engine: Engine, tmp_path: Path) -> None:
     story = [call(0, duration_s=5), call(10, duration_s=600), transfer(20), transfer(30, payee=FRAUD_ACCOUNT)]
     (warning,) = run_story(engine, tmp_path, story)
-    # The cold call alone (score 20) is below the warning level: assessed, no warning yet.
+    # The cold call alone (score 10) is below the warning level: assessed, no warning yet.
     assert warning.first_event_id == story[1]["event_id"]
     assert warning.signal_count == 3
     assert warning.level is RiskLevel.CRITICAL

@@ -25,14 +25,6 @@ def mask_text(text: str) -> str:
     return _PHONE.sub(lambda m: mask_phone(m.group(0)), text)
 
 
-class MaskingFilter(logging.Filter):
-    """A logging filter for handlers that must not rely on the process-wide record factory."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        _mask_record(record)
-        return True
-
-
 def _mask_record(record: logging.LogRecord) -> None:
     try:
         message = record.getMessage()

@@ -83,15 +83,12 @@ def sim_generate(
     ] = "auto",
 ) -> None:
     """Write a simulated city: events (Parquet parts, JSONL), reference data and the ground truth."""
-    from dataclasses import replace
-
     from fanzha.sim.config import SimConfig
     from fanzha.sim.writer import generate_to
 
     if fmt not in ("parquet", "jsonl", "both", "auto"):
         err_console.print("[red]error:[/red] --format must be parquet, jsonl, both or auto")
         raise typer.Exit(2)
-    config = replace(SimConfig(), victim_rate=victim_rate)
     with progress_bar() as bar:
         task = bar.add_task("生成模拟城市 (days)", total=days)
         stats = generate_to(
@@ -100,7 +97,7 @@ def sim_generate(
             days=days,
             seed=seed,
             fmt=fmt,  # type: ignore[arg-type]
-            config=config,
+            config=SimConfig(victim_rate=victim_rate),
             progress=lambda _day, _n: bar.advance(task),
         )
     console.print(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.table import Table
@@ -21,7 +21,7 @@ from fanzha.funds.config import funds_settings
 from fanzha.funds.model import AllocationRule, TransitionError
 from fanzha.funds.repository import FundsRepository, StoreGraph
 from fanzha.funds.stats import Period
-from fanzha.funds.trace import Trace, TraceNode, TraceSettings
+from fanzha.funds.trace import Trace, TraceSettings
 from fanzha.masking import mask_account
 from fanzha.settings import Settings
 from fanzha.store.db import UnitOfWork, session_factory
@@ -32,17 +32,14 @@ app.add_typer(funds_holds.app, name="hold")
 app.add_typer(funds_returns.app, name="returns")
 
 
-def _new_uow() -> tuple[object, exchange.UnitOfWorkFactory]:
-    engine = open_store(Settings())
-    factory = session_factory(engine)
-    return engine, lambda: UnitOfWork(factory)
+def _new_uow() -> exchange.UnitOfWorkFactory:
+    factory = session_factory(open_store(Settings()))
+    return lambda: UnitOfWork(factory)
 
 
 def print_trace(tr: Trace) -> None:
     """The tree in the terminal, accounts masked, amount arrived and still there on each node."""
-    kids: dict[int | None, list[TraceNode]] = {}
-    for n in tr.nodes:
-        kids.setdefault(n.parent_id, []).append(n)
+    kids = tr.by_parent()
     root = Tree(
         f"资金流向 traced {format_yuan(tr.traced_fen)}, still on accounts {format_yuan(tr.at_risk_fen)}"
     )
@@ -92,14 +89,14 @@ def trace_command(
 @app.command("backfill")
 def backfill_command() -> None:
     """Index transfers stored before the trace index existed."""
-    _, new_uow = _new_uow()
+    new_uow = _new_uow()
     with new_uow() as uow:
         added = FundsRepository(uow.session).backfill_transfers()
         uow.commit()
     console.print(f"indexed {added} transfers")
 
 
-def _fail(exc: Exception) -> None:
+def _fail(exc: Exception) -> NoReturn:
     err_console.print(f"[red]refused:[/red] {exc}")
     raise typer.Exit(1) from exc
 
@@ -112,12 +109,11 @@ def stop_command(
     timeout: Annotated[float, typer.Option(help="seconds to wait for the bank")] = 5.0,
 ) -> None:
     """Issue a 紧急止付 on the payee of a transfer and send it to the bank."""
-    _, new_uow = _new_uow()
+    new_uow = _new_uow()
     with new_uow() as uow:
         edge = StoreGraph(uow.session).transfer(event_id)
         if edge is None:
             _fail(LookupError("no such transfer"))
-        assert edge is not None
         try:
             order = service.new_stop(
                 uow.session,
@@ -146,7 +142,7 @@ def retry_command(
 
     Without arguments: send every queued or unanswered renewal, release and protective-hold instruction.
     """
-    _, new_uow = _new_uow()
+    new_uow = _new_uow()
     with BankAdapter(bank_url) as bank:
         if kind is None or target_id is None:
             sent = exchange.send_pending(new_uow, bank, SystemClock())
@@ -171,7 +167,7 @@ def freeze_command(
     stop_order: Annotated[str | None, typer.Option(help="the stop order this freeze converts")] = None,
 ) -> None:
     """Request, approve and send a 快速冻结 (6 months; renew before expiry or it lapses)."""
-    _, new_uow = _new_uow()
+    new_uow = _new_uow()
     now = SystemClock().now()
     with new_uow() as uow:
         f = service.new_freeze(
@@ -192,7 +188,7 @@ def freeze_command(
 @app.command("sweep")
 def sweep_command() -> None:
     """Run due timers: alerts before stop/freeze expiry, stop expiry, freeze lapse, hold auto-release."""
-    _, new_uow = _new_uow()
+    new_uow = _new_uow()
     with new_uow() as uow:
         effects = service.sweep(uow.session, SystemClock().now(), funds_settings(Settings()))
         uow.commit()

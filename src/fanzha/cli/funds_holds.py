@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -24,7 +24,7 @@ def _uow() -> UnitOfWork:
     return UnitOfWork(session_factory(open_store(Settings())))
 
 
-def _refuse(exc: Exception) -> None:
+def _refuse(exc: Exception) -> NoReturn:
     err_console.print(f"[red]refused:[/red] {exc}")
     raise typer.Exit(1) from exc
 

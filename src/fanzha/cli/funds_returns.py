@@ -6,7 +6,7 @@ or a bare list of 返还申请表; output is masked and in yuan, `--json` prints
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from pydantic import ValidationError
@@ -41,7 +41,7 @@ def _uow() -> UnitOfWork:
     return UnitOfWork(session_factory(open_store(Settings())))
 
 
-def _refuse(exc: Exception) -> None:
+def _refuse(exc: Exception) -> NoReturn:
     err_console.print(f"[red]refused:[/red] {exc}")
     raise typer.Exit(1) from exc
 
@@ -49,16 +49,14 @@ def _refuse(exc: Exception) -> None:
 def _read(path: Path) -> ReturnsIn:
     try:
         text = path.read_text(encoding="utf-8")
-    except OSError as exc:
+    except OSError:
         _refuse(ValueError(f"cannot read {path.name}"))
-        raise AssertionError from exc
     try:
         if text.lstrip().startswith("["):
             return ReturnsIn.model_validate_json(f'{{"applications": {text}}}')
         return ReturnsIn.model_validate_json(text)
     except ValidationError as exc:
         _refuse(ValueError(f"{path.name} is not a list of return applications ({exc.error_count()} errors)"))
-        raise AssertionError from exc
 
 
 def _show_plan(p: ReturnPlan) -> None:

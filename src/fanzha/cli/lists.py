@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -30,7 +31,7 @@ def import_csv(
     read = rejected = 0
     errors: list[str] = []
 
-    def valid() -> object:
+    def valid() -> Iterator[Indicator]:
         nonlocal read, rejected
         for _, item in read_list_csv(path, source=source):
             read += 1
@@ -42,7 +43,7 @@ def import_csv(
                     errors.append(item)
 
     with UnitOfWork(session_factory(engine)) as uow:
-        stored = uow.lists.upsert(valid())  # type: ignore[arg-type]
+        stored = uow.lists.upsert(valid())
         uow.lists.record_import(
             file_name=path.name, source=source, read=read, stored=stored, rejected=rejected
         )

@@ -165,12 +165,12 @@ class ListBuilder:
         for kind, (hashes, sources, types, listed, expires) in self._cols.items():
             h = np.frombuffer(hashes, dtype=np.int64)
             order = np.argsort(h, kind="stable")
-            tables[kind] = _Table(
-                h[order].copy(),
-                np.frombuffer(sources, dtype=np.uint16)[order].copy(),
-                np.frombuffer(types, dtype=np.uint8)[order].copy(),
-                np.frombuffer(listed, dtype=np.int32)[order].copy(),
-                np.frombuffer(expires, dtype=np.int32)[order].copy(),
+            tables[kind] = _Table(  # indexing by `order` copies out of the builder's buffers
+                h[order],
+                np.frombuffer(sources, dtype=np.uint16)[order],
+                np.frombuffer(types, dtype=np.uint8)[order],
+                np.frombuffer(listed, dtype=np.int32)[order],
+                np.frombuffer(expires, dtype=np.int32)[order],
             )
         names = sorted(self._sources, key=self._sources.__getitem__)
         self._cols, self._sources = _empty_columns(), {}

@@ -39,11 +39,15 @@ class MetricSettings:
     curve_cooldown: timedelta = timedelta(hours=72)
 
 
-class Opening(Protocol):
-    """A warning's opening: whom, when, and the event that raised it."""
+class Personal(Protocol):
+    """Anything about one person (or nobody known): a warning, a contact, an episode."""
 
     @property
     def person_id(self) -> str | None: ...
+
+
+class Opening(Personal, Protocol):
+    """A warning's opening: whom, when, and the event that raised it."""
 
     @property
     def opened_at(self) -> datetime: ...
@@ -52,7 +56,7 @@ class Opening(Protocol):
     def first_event_id(self) -> str: ...
 
 
-_O = TypeVar("_O", bound=Opening)
+_P = TypeVar("_P", bound=Personal)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,9 +214,9 @@ def figures(
     """The run's figures over all episodes, or over the episodes and warnings of one fraud type."""
     victims = [e for e in truth.episodes if e.payments and (fraud_type is None or e.fraud_type is fraud_type)]
     warnings = [w for w in run.warnings if fraud_type is None or w.fraud_type is fraud_type]
-    by_person = _group(run.warnings)
-    contacts_of = _group_contacts(run.contacts)
-    episodes_of = _episodes_by_person(truth.episodes)
+    by_person = by_person_id(run.warnings)
+    contacts_of = by_person_id(run.contacts)
+    episodes_of = by_person_id(truth.episodes)
     to_warning: list[float] = []
     to_contact: list[float] = []
     real = [is_real(w, episodes_of, settings.real_window) for w in warnings]
@@ -283,11 +287,11 @@ def tradeoff(
     """Precision against the share of victims warned before first loss, over warn-score thresholds."""
     settings = settings or MetricSettings()
     victims = [e for e in truth.episodes if e.payments]
-    episodes_of = _episodes_by_person(truth.episodes)
+    episodes_of = by_person_id(truth.episodes)
     curve = []
     for threshold in settings.thresholds:
         opened = virtual_warnings(scores, threshold, settings.curve_cooldown)
-        by_person = _group(opened)
+        by_person = by_person_id(opened)
         in_time = sum(warned_before_loss(v, by_person.get(v.person_id, [])) for v in victims)
         real = sum(is_real(o, episodes_of, settings.real_window) for o in opened)
         curve.append(
@@ -331,26 +335,12 @@ def _append_first(
         out.append((min(inside) - signal).total_seconds() / 60)
 
 
-def _group(openings: Iterable[_O]) -> dict[str, list[_O]]:
-    grouped: dict[str, list[_O]] = {}
-    for opening in openings:
-        if opening.person_id is not None:
-            grouped.setdefault(opening.person_id, []).append(opening)
-    return grouped
-
-
-def _group_contacts(contacts: Iterable[ContactRecord]) -> dict[str, list[ContactRecord]]:
-    grouped: dict[str, list[ContactRecord]] = {}
-    for contact in contacts:
-        if contact.person_id is not None:
-            grouped.setdefault(contact.person_id, []).append(contact)
-    return grouped
-
-
-def _episodes_by_person(episodes: Iterable[Episode]) -> dict[str, list[Episode]]:
-    grouped: dict[str, list[Episode]] = {}
-    for episode in episodes:
-        grouped.setdefault(episode.person_id, []).append(episode)
+def by_person_id(items: Iterable[_P]) -> dict[str, list[_P]]:
+    """`items` grouped by person, in their order; those about nobody known are left out."""
+    grouped: dict[str, list[_P]] = {}
+    for item in items:
+        if item.person_id is not None:
+            grouped.setdefault(item.person_id, []).append(item)
     return grouped
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from fanzha.evaluate.metrics import episode_end
+from fanzha.evaluate.metrics import by_person_id, episode_end
 from fanzha.evaluate.model import RunRecord, TransferEvent, Truth
 from fanzha.event.codes import FraudType
 from fanzha.funds.model import Edge
@@ -141,10 +141,7 @@ def money_recovered(
     """Money recovered by stops after the run's warnings, overall and per (true) fraud type."""
     settings = settings or RecoverySettings()
     graph = StreamGraph(transfers, run.withheld)
-    opened: dict[str, list[datetime]] = {}
-    for warning in run.warnings:
-        if warning.person_id is not None:
-            opened.setdefault(warning.person_id, []).append(warning.opened_at)
+    opened = {person: [w.opened_at for w in ws] for person, ws in by_person_id(run.warnings).items()}
     overall = Recovered()
     by_type: dict[FraudType, Recovered] = {}
     for episode in truth.episodes:

@@ -12,7 +12,7 @@ from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from fanzha.evaluate.metrics import episode_end
+from fanzha.evaluate.metrics import by_person_id, episode_end
 from fanzha.evaluate.model import Channel, Outcome, draw
 from fanzha.sim.truth import Episode, Payment
 
@@ -58,9 +58,7 @@ class Victims:
     def __init__(self, episodes: Iterable[Episode], config: VictimConfig, seed: str) -> None:
         self.config = config
         self._seed = seed
-        self._episodes: dict[str, list[Episode]] = {}
-        for episode in episodes:
-            self._episodes.setdefault(episode.person_id, []).append(episode)
+        self._episodes = by_person_id(episodes)
         self.withheld: set[str] = set()
 
     def respond(

@@ -42,7 +42,11 @@ class CaseRecord:
     facts: WarningFacts
     state: WarningStatus
     escalations: int
-    overdue: bool
+
+    @property
+    def overdue(self) -> bool:
+        """A deadline fell due unmet (each one is escalated)."""
+        return self.escalations > 0
 
 
 @dataclass(slots=True)
@@ -63,14 +67,10 @@ class _Case:
     escalations: int = 0
 
 
-def _decide(state: WarningStatus, command: lc.Command, facts: lc.Facts) -> lc.Decision:
-    return lc.decide(state, command, facts)
-
-
 class MemoryWorkflow:
     """Warnings' workflow states and deadlines in memory; every change is a `decide` decision."""
 
-    def __init__(self, config: WorkflowConfig | None = None, decide: Decide = _decide) -> None:
+    def __init__(self, config: WorkflowConfig | None = None, decide: Decide = lc.decide) -> None:
         self.config = config or default_config()
         self._decide = decide
         self._cases: dict[int, _Case] = {}
@@ -180,4 +180,4 @@ class MemoryWorkflow:
             outcome_at=case.outcome_at,
             closed=case.state is WarningStatus.CLOSED,
         )
-        return CaseRecord(facts, case.state, case.escalations, case.escalations > 0)
+        return CaseRecord(facts, case.state, case.escalations)

@@ -33,9 +33,7 @@ def recoverable(trace: Trace, held_at: Mapping[str, datetime]) -> Recovery:
     """The victim's money in `trace` caught by holds taking effect at `held_at[account]`."""
     for moment in held_at.values():
         require_aware(moment)
-    kids: dict[int | None, list[TraceNode]] = {}
-    for node in trace.nodes:
-        kids.setdefault(node.parent_id, []).append(node)
+    kids = trace.by_parent()
     by_account: dict[str, int] = {}
 
     def walk(node: TraceNode) -> None:

@@ -213,17 +213,15 @@ class FundsRepository:
         return [decode(ProtectiveHold, r.record) for r in rows]
 
     # -- timers ----------------------------------------------------------------------------------------
-    def due_ids(self, until: datetime) -> tuple[list[str], list[str], list[str]]:
-        """Stops, freezes and holds whose timers (expiry, alert, lapse, release) may have come by `until`."""
-        stops = select(StopOrderRow.order_id).where(
-            StopOrderRow.status == "STOPPED", StopOrderRow.due_at <= until
-        )
-        freezes = select(FreezeRow.freeze_id).where(FreezeRow.status == "ACTIVE", FreezeRow.due_at <= until)
-        holds = select(HoldRow.hold_id).where(HoldRow.status == "ACTIVE", HoldRow.due_at <= until)
+    def due(self, until: datetime) -> tuple[list[StopPaymentOrder], list[FreezeOrder], list[ProtectiveHold]]:
+        """Running stops, freezes and holds whose expiry, alert, lapse or release may be due by `until`."""
+        stops = select(StopOrderRow).where(StopOrderRow.status == "STOPPED", StopOrderRow.due_at <= until)
+        freezes = select(FreezeRow).where(FreezeRow.status == "ACTIVE", FreezeRow.due_at <= until)
+        holds = select(HoldRow).where(HoldRow.status == "ACTIVE", HoldRow.due_at <= until)
         return (
-            list(self._session.scalars(stops)),
-            list(self._session.scalars(freezes)),
-            list(self._session.scalars(holds)),
+            [decode(StopPaymentOrder, r.record) for r in self._session.scalars(stops)],
+            [decode(FreezeOrder, r.record) for r in self._session.scalars(freezes)],
+            [decode(ProtectiveHold, r.record) for r in self._session.scalars(holds)],
         )
 
     # -- returns ---------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 
 from sqlalchemy.orm import Session
 
@@ -325,10 +325,3 @@ def statistics(session: Session, period: Period, tz: tzinfo) -> list[StatsRow]:
     facts += [Fact("FROZEN", r.unit_id, r.starts_at, r.amount_fen, r.account) for r in freezes if r.starts_at]
     facts += [Fact("RETURNED", r.unit_id, r.decided_at, r.amount_fen, r.victim_id) for r in decisions]
     return aggregate(facts, period, tz)
-
-
-def stop_window_left(order: StopPaymentOrder, now: datetime) -> timedelta | None:
-    """Time left before a stop expires (None when it is not running)."""
-    if order.status is not StopStatus.STOPPED or order.expires_at is None:
-        return None
-    return max(order.expires_at - now, timedelta(0))

@@ -41,7 +41,6 @@ COUNTED = frozenset(
         StopStatus.RELEASED,
     }
 )
-OPEN = frozenset({StopStatus.DRAFT, StopStatus.SENT, StopStatus.PENDING_RETRY, StopStatus.STOPPED})
 
 
 @dataclass(frozen=True, slots=True)

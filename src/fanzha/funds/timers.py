@@ -61,56 +61,31 @@ def _audit_system(
     )
 
 
-def _sweep_stop(
-    session: Session, repo: FundsRepository, order_id: str, now: datetime, cfg: TimerSettings
-) -> list[Effect]:
-    order = repo.get_stop(order_id)
-    if order is None:
-        return []
-    out = sp.apply(order, sp.Tick(now), cfg.stop)
-    repo.save_stop(out.record)
-    if out.record.status is StopStatus.EXPIRED and order.status is not StopStatus.EXPIRED:
-        _audit_system(session, now, "stop_order", order_id, order.unit_id)
-    return list(out.effects)
-
-
-def _sweep_freeze(
-    session: Session, repo: FundsRepository, freeze_id: str, now: datetime, cfg: TimerSettings
-) -> list[Effect]:
-    frozen = repo.get_freeze(freeze_id)
-    if frozen is None:
-        return []
-    out = fz.apply(frozen, fz.Tick(now), cfg.freeze)
-    repo.save_freeze(out.record)
-    if out.record.status is FreezeStatus.LAPSED and frozen.status is not FreezeStatus.LAPSED:
-        _audit_system(session, now, "freeze", freeze_id, frozen.unit_id)
-    return list(out.effects) + promote_queued(repo, out.effects, now)
-
-
-def _sweep_hold(
-    session: Session, repo: FundsRepository, hold_id: str, now: datetime, cfg: TimerSettings
-) -> list[Effect]:
-    held = repo.get_hold(hold_id)
-    if held is None:
-        return []
-    out = hd.apply(held, hd.Tick(now), cfg.hold)
-    repo.save_hold(out.record)
-    if out.record.status is HoldStatus.RELEASED and held.status is not HoldStatus.RELEASED:
-        followups.queue(session, out.record, out.effects, now)
-        _audit_system(session, now, "protective_hold", hold_id, held.unit_id)
-    return list(out.effects)
-
-
 def sweep(session: Session, now: datetime, cfg: TimerSettings) -> list[Effect]:
-    """Run every due timer; the effects (alerts, instructions, audit) for the caller to report."""
+    """Run every due timer; the effects (alerts, instructions, audit) for the caller to report.
+
+    Only running records are due, so a record ending here (expired, lapsed, released) ends now: audited.
+    """
     repo = FundsRepository(session)
-    horizon = now + max(cfg.stop.alert_before, cfg.freeze.alert_before)
-    stops, freezes, holds = repo.due_ids(horizon)
+    stops, freezes, holds = repo.due(now + max(cfg.stop.alert_before, cfg.freeze.alert_before))
     effects: list[Effect] = []
-    for order_id in stops:
-        effects += _sweep_stop(session, repo, order_id, now, cfg)
-    for freeze_id in freezes:
-        effects += _sweep_freeze(session, repo, freeze_id, now, cfg)
-    for hold_id in holds:
-        effects += _sweep_hold(session, repo, hold_id, now, cfg)
+    for order in stops:
+        stop_out = sp.apply(order, sp.Tick(now), cfg.stop)
+        repo.save_stop(stop_out.record)
+        if stop_out.record.status is StopStatus.EXPIRED:
+            _audit_system(session, now, "stop_order", order.order_id, order.unit_id)
+        effects += stop_out.effects
+    for frozen in freezes:
+        freeze_out = fz.apply(frozen, fz.Tick(now), cfg.freeze)
+        repo.save_freeze(freeze_out.record)
+        if freeze_out.record.status is FreezeStatus.LAPSED:
+            _audit_system(session, now, "freeze", frozen.freeze_id, frozen.unit_id)
+        effects += [*freeze_out.effects, *promote_queued(repo, freeze_out.effects, now)]
+    for held in holds:
+        hold_out = hd.apply(held, hd.Tick(now), cfg.hold)
+        repo.save_hold(hold_out.record)
+        if hold_out.record.status is HoldStatus.RELEASED:
+            followups.queue(session, hold_out.record, hold_out.effects, now)
+            _audit_system(session, now, "protective_hold", held.hold_id, held.unit_id)
+        effects += hold_out.effects
     return effects

@@ -93,8 +93,12 @@ class Trace:
     truncated: bool
     rule: AllocationRule
 
-    def children(self, node_id: int | None) -> list[TraceNode]:
-        return [n for n in self.nodes if n.parent_id == node_id]
+    def by_parent(self) -> dict[int | None, list[TraceNode]]:
+        """The children of each node (roots under None), in node order."""
+        kids: dict[int | None, list[TraceNode]] = {}
+        for n in self.nodes:
+            kids.setdefault(n.parent_id, []).append(n)
+        return kids
 
     @property
     def depth(self) -> int:

@@ -107,14 +107,11 @@ class Campaign:
     level1: Rotation
 
     def to_json(self) -> dict[str, Any]:
+        """Who runs it; `world.truth_json` adds the assets, with times as ISO strings."""
         return {
             "campaign_id": self.campaign_id,
             "fraud_type": self.fraud_type.value,
             "ring_id": self.ring.ring_id,
-            "numbers": [a.to_json() for a in self.numbers.assets],
-            "handles": [a.to_json() for a in self.handles.assets],
-            "urls": [a.to_json() for a in self.hosts.assets],
-            "apps": [a.to_json() for a in self.apps.assets],
         }
 
 

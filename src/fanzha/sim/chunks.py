@@ -11,7 +11,7 @@ import random
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -27,9 +27,8 @@ from fanzha.sim.leads import lead
 from fanzha.sim.life import normal_day
 from fanzha.sim.numbers import Issuer
 from fanzha.sim.people import Population, build_population
-from fanzha.sim.wire import conform, epoch, from_records
+from fanzha.sim.wire import CST, conform, epoch, from_records
 
-CST = timezone(timedelta(hours=8), "CST")
 DEFAULT_START = datetime(2026, 10, 1, tzinfo=CST)
 
 
@@ -145,10 +144,3 @@ def _bank_flags(transfers: list[pl.DataFrame], seed: int, day: int) -> list[dict
                 )
             )
     return out
-
-
-def victims_mask(setup: Setup) -> np.ndarray:
-    mask = np.zeros(setup.pop.n, dtype=bool)
-    ids = {e.person_id for e in setup.fraud.episodes}
-    mask[[int(pid[1:]) - 1 for pid in ids]] = True
-    return mask

@@ -19,7 +19,7 @@ from fanzha.event.entities import Indicator
 from fanzha.sim.campaigns import DAY, Asset, Campaign, Infrastructure, build_infrastructure
 from fanzha.sim.catalog import Catalog
 from fanzha.sim.config import TYPE_SHARES, SimConfig
-from fanzha.sim.journey import CST, Trip, Victim
+from fanzha.sim.journey import Trip, Victim
 from fanzha.sim.journeys import SCRIPTS
 from fanzha.sim.leads import episode_leads, lead, nafc_batch
 from fanzha.sim.life import times
@@ -37,6 +37,7 @@ from fanzha.sim.people import (
 )  # fmt: skip
 from fanzha.sim.texts import Channel, Stage, fraud_text
 from fanzha.sim.truth import Episode
+from fanzha.sim.wire import CST
 
 
 @dataclass

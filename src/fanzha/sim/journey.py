@@ -10,13 +10,14 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from fanzha.event.codes import FraudType
 from fanzha.sim.campaigns import DAY, Asset, Campaign
 from fanzha.sim.texts import Channel, Stage, Topic, fraud_text, normal_text
 from fanzha.sim.truth import Episode, Payment
+from fanzha.sim.wire import CST
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,9 +239,6 @@ class Trip:
 
 def _with_budget(v: Victim, budget: int) -> Victim:
     return Victim(v.index, v.person_id, v.phone, v.accounts, v.handle, v.family_account, budget)
-
-
-CST = timezone(timedelta(hours=8), "CST")
 
 
 def _dt(ts: int) -> datetime:

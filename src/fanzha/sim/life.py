@@ -15,7 +15,6 @@ from fanzha.sim.catalog import (
     BANK_SMS,
     HOSTS,
     HOURLY,
-    POOLED,
     SERVICE_CALLERS,
     SMS_TOPIC_P,
     SMS_TOPICS,
@@ -341,6 +340,3 @@ def _installs(pop: Population, cfg: SimConfig, rng: np.random.Generator, t0: int
             "category": pick([a[2] for a in APPS], app),
         }
     )
-
-
-__all__ = ["POOLED", "normal_day", "times", "who"]

@@ -7,12 +7,13 @@ A column that does not apply to a kind is null; the parser treats null as absent
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import polars as pl
 
 TZ = "Asia/Shanghai"
+CST = timezone(timedelta(hours=8), "CST")  # the same offset, for Python datetimes
 SCHEMA: dict[str, pl.DataType] = {
     "ts": pl.Int64(),
     "kind": pl.String(),

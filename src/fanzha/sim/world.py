@@ -17,12 +17,12 @@ import polars as pl
 from pydantic import BaseModel
 
 from fanzha.event.entities import Account, Indicator, Person, Phone, Unit
-from fanzha.sim.chunks import CST, DEFAULT_START, Setup, day_frames, plan
+from fanzha.sim.chunks import DEFAULT_START, Setup, day_frames, plan
 from fanzha.sim.config import SimConfig
 from fanzha.sim.fraud import indicators
 from fanzha.sim.people import accounts_frame, persons_frame, phones_frame
 from fanzha.sim.truth import Episode
-from fanzha.sim.wire import SCHEMA, TZ, for_output, to_dicts
+from fanzha.sim.wire import CST, SCHEMA, for_output, to_dicts
 
 __all__ = ["CST", "DEFAULT_START", "World", "generate", "truth_json", "write"]
 
@@ -41,38 +41,24 @@ class World:
 
 
 def generate(
-    population: int,
-    days: int,
-    seed: int,
-    *,
-    start: datetime = DEFAULT_START,
-    victim_rate: float = 0.01,
-    config: SimConfig | None = None,
+    population: int, days: int, seed: int, *, start: datetime = DEFAULT_START, victim_rate: float = 0.01
 ) -> World:
     """A deterministic city: the same arguments give the same world."""
-    cfg = config or SimConfig()
-    if victim_rate != cfg.victim_rate:
-        cfg = _replace(cfg, victim_rate=victim_rate)
-    setup = plan(population, days, seed, start=start, cfg=cfg)
+    setup = plan(population, days, seed, start=start, cfg=SimConfig(victim_rate=victim_rate))
     frames = [frame for _, frame in day_frames(setup)]
     events = to_dicts(pl.concat(frames)) if frames else []
+    reference = reference_frames(setup)
     return World(
         units=setup.city.units,
-        persons=_models(Person, reference_frames(setup)["persons"]),
-        phones=_models(Phone, phones_frame(setup.pop)),
-        accounts=_models(Account, accounts_frame(setup.pop)),
+        persons=_models(Person, reference["persons"]),
+        phones=_models(Phone, reference["phones"]),
+        accounts=_models(Account, reference["accounts"]),
         indicators=indicators(setup.fraud, setup.window),
         events=events,
         episodes=setup.fraud.episodes,
         seed=seed,
         truth=truth_json(setup),
     )
-
-
-def _replace(cfg: SimConfig, **changes: Any) -> SimConfig:
-    from dataclasses import replace
-
-    return replace(cfg, **changes)
 
 
 def reference_frames(setup: Setup) -> dict[str, pl.DataFrame]:
@@ -170,13 +156,12 @@ def write(world: World, out_dir: Path, progress: Callable[[str], None] | None = 
 
 def _frame_of(events: list[dict[str, Any]]) -> pl.DataFrame:
     rows = [{**e, "ts": int(datetime.fromisoformat(e["occurred_at"]).timestamp())} for e in events]
-    schema = dict(SCHEMA.items())
     frame = (
-        pl.DataFrame([{k: r.get(k) for k in schema} for r in rows], schema=schema)
+        pl.DataFrame([{k: r.get(k) for k in SCHEMA} for r in rows], schema=SCHEMA)
         if rows
-        else pl.DataFrame(schema=schema)
+        else pl.DataFrame(schema=SCHEMA)
     )
-    return for_output(frame).with_columns(pl.col("occurred_at").dt.convert_time_zone(TZ))
+    return for_output(frame)
 
 
 def write_models(path: Path, models: list[Any]) -> Path:

@@ -48,12 +48,6 @@ class AuthRepository:
     def user(self, user_id: int) -> UserRow | None:
         return self._session.get(UserRow, user_id)
 
-    def count_users(self, role: str | None = None) -> int:
-        stmt = select(func.count()).select_from(UserRow)
-        if role is not None:
-            stmt = stmt.where(UserRow.role == role)
-        return int(self._session.scalar(stmt) or 0)
-
     def set_locked_until(self, user_id: int, until: datetime | None) -> None:
         self._session.execute(update(UserRow).where(UserRow.user_id == user_id).values(locked_until=until))
 

@@ -86,14 +86,10 @@ def replace_reference_data(
         (PersonRow, [p.model_dump(mode="json") | {"groups": [g.value for g in p.groups]} for p in persons]),
         (PhoneRow, [p.model_dump(mode="json") for p in phones]),
         (AccountRow, [a.model_dump(mode="json") for a in accounts]),
-        (IndicatorRow, [_indicator_values(i) for i in indicators]),
+        (IndicatorRow, [indicator_values(i) for i in indicators]),
     ]
     for table, rows in batches:
         if rows:
             session.execute(delete(table))
             for start in range(0, len(rows), 5000):
                 session.execute(insert(table), rows[start : start + 5000])
-
-
-def _indicator_values(indicator: Indicator) -> dict[str, object]:
-    return indicator_values(indicator)

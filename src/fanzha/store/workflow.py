@@ -37,19 +37,25 @@ _STATE_FIELDS = (
 
 # A warning's level and its pending deadlines by kind.
 PendingByKind = tuple[int, dict[DeadlineKind, datetime]]
+_TREE_KEY = "fanzha.unit_tree"
 
 
 def load_units(session: Session) -> UnitTree:
-    rows = session.scalars(select(UnitRow))
-    return UnitTree(
-        UnitNode(r.unit_id, r.name, UnitLevel(r.level), r.parent_id, tuple(r.area_codes or ())) for r in rows
-    )
+    """The unit tree, read once per session: a request or unit of work asks for it many times."""
+    tree = session.info.get(_TREE_KEY)
+    if not isinstance(tree, UnitTree):
+        rows = session.scalars(select(UnitRow))
+        tree = UnitTree(
+            UnitNode(r.unit_id, r.name, UnitLevel(r.level), r.parent_id, tuple(r.area_codes or ()))
+            for r in rows
+        )
+        session.info[_TREE_KEY] = tree
+    return tree
 
 
 class WorkflowRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
-        self._tree: UnitTree | None = None
 
     # state -------------------------------------------------------------------------------------------
 
@@ -65,21 +71,21 @@ class WorkflowRepository:
         return WorkflowState(warning=warning, version=flow.version, facts=self._facts(flow), **fields)
 
     def _facts(self, flow: WorkflowRow) -> Facts:
-        stmt = select(TransitionRow.channel, func.count()).where(
-            TransitionRow.warning_id == flow.warning_id, TransitionRow.command == "record_contact"
-        )
-        by_channel = {c: int(n) for c, n in self._session.execute(stmt.group_by(TransitionRow.channel))}
-        visited = self._session.scalar(
-            select(func.count()).where(
+        stmt = (
+            select(TransitionRow.command, TransitionRow.channel, func.count())
+            .where(
                 TransitionRow.warning_id == flow.warning_id,
-                TransitionRow.command.in_(("start_locating", "record_meet")),
+                TransitionRow.command.in_(("record_contact", "start_locating", "record_meet")),
             )
+            .group_by(TransitionRow.command, TransitionRow.channel)
         )
+        counts = {(command, channel): int(n) for command, channel, n in self._session.execute(stmt)}
+        contacts = {channel: n for (command, channel), n in counts.items() if command == "record_contact"}
         return Facts(
             outcome=Outcome(flow.outcome) if flow.outcome else None,
-            contact_attempts=sum(by_channel.values()),
-            family_contacts=by_channel.get(Channel.FAMILY.value, 0),
-            visited=bool(visited),
+            contact_attempts=sum(contacts.values()),
+            family_contacts=contacts.get(Channel.FAMILY.value, 0),
+            visited=any(command != "record_contact" for command, _ in counts),
         )
 
     def save(self, state: WorkflowState, *, expected_version: int, now: datetime) -> int:
@@ -228,9 +234,7 @@ class WorkflowRepository:
     # routing -----------------------------------------------------------------------------------------
 
     def unit_tree(self) -> UnitTree:
-        if self._tree is None:
-            self._tree = load_units(self._session)
-        return self._tree
+        return load_units(self._session)
 
     def residence(self, warning: Warning) -> Residence:
         person = self._session.get(PersonRow, warning.person_id) if warning.person_id else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from importlib.resources import files
 from typing import Annotated, Literal
 
@@ -56,8 +57,9 @@ def load_config(text: str) -> WorkflowConfig:
     return WorkflowConfig.model_validate(yaml.safe_load(text))
 
 
+@cache
 def default_config() -> WorkflowConfig:
-    """The configuration shipped with fanzha."""
+    """The configuration shipped with fanzha (read and validated once; the model is frozen)."""
     return load_config(files("fanzha.warning").joinpath("config/workflow.yaml").read_text(encoding="utf-8"))
 
 

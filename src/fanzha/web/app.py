@@ -100,7 +100,6 @@ def create_app(
     app.include_router(funds_console.router)
     app.include_router(funds_orders.router)
     app.include_router(funds_freeze_form.router)
-    app.include_router(funds_freeze_form.router)
     app.include_router(funds_holds_api.router)
     app.include_router(funds_returns_api.router)
     app.include_router(workflow_api.router)

@@ -75,9 +75,7 @@ def _node(n: TraceNode) -> NodeOut:
 
 def tree_json(tr: Trace) -> list[dict[str, Any]]:
     """The trace as nested dicts (masked), one per root, with level and amounts in each label."""
-    kids: dict[int | None, list[TraceNode]] = {}
-    for n in tr.nodes:
-        kids.setdefault(n.parent_id, []).append(n)
+    kids = tr.by_parent()
 
     def build(n: TraceNode) -> dict[str, Any]:
         return {

@@ -7,25 +7,20 @@ masked in every answer; every list and every change is audited.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 
 from fanzha.audit.model import Action
-from fanzha.auth.model import Permission
 from fanzha.funds import holds_service as hs
 from fanzha.funds.model import HoldStatus, ProtectiveHold, TransitionError
-from fanzha.funds.service import FundsSettings
 from fanzha.masking import mask_account
 from fanzha.store.db import UnitOfWork
-from fanzha.web.deps import DbSession, Principal, audit, require
+from fanzha.web.deps import DbSession, Principal, audit
 from fanzha.web.funds_api import FundsViewer
-from fanzha.web.funds_orders import send_followups
+from fanzha.web.funds_orders import FundsActor, funds_config, funds_now, send_followups
 
 router = APIRouter(prefix="/api/funds/holds", tags=["funds"])
-
-FundsActor = Annotated[Principal, require(Permission.FUNDS_ACT)]
 
 
 class HoldOut(BaseModel):
@@ -76,17 +71,6 @@ def hold_out(h: ProtectiveHold) -> HoldOut:
     )
 
 
-def now_of(request: Request) -> datetime:
-    clock = getattr(request.app.state, "funds_clock", None) or request.app.state.workflow_clock
-    now: datetime = clock.now()
-    return now
-
-
-def _settings(request: Request) -> FundsSettings:
-    cfg = getattr(request.app.state, "funds_settings", None)
-    return cfg if isinstance(cfg, FundsSettings) else FundsSettings()
-
-
 def _audit_change(request: Request, principal: Principal, hold: ProtectiveHold, step: str) -> None:
     audit(
         request,
@@ -121,7 +105,7 @@ def create_hold(request: Request, body: HoldIn, principal: FundsActor) -> HoldOu
                 unit_id=unit_id,
                 subject_id=body.subject_id,
                 accounts=body.accounts,
-                now=now_of(request),
+                now=funds_now(request),
                 trigger_lead_id=body.trigger_lead_id,
                 imposed_by=body.imposed_by,
             )
@@ -142,7 +126,7 @@ def _act(
             visible = False
         if not visible:
             raise HTTPException(404, "protective hold not found")
-        now = now_of(request)
+        now = funds_now(request)
         try:
             if step == "confirm":
                 hours = value if isinstance(value, float) else None
@@ -152,7 +136,7 @@ def _act(
                     by=principal.user_id,
                     at=now,
                     duration=timedelta(hours=hours) if hours else None,
-                    settings=_settings(request).hold,
+                    settings=funds_config(request).hold,
                 )
             else:
                 hold, _ = hs.release_hold(

@@ -5,26 +5,23 @@ publish the 30-day notice and issue decisions (funds.act). Unit-scoped (404), ac
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from fanzha.audit.model import Action
-from fanzha.auth.model import Permission
 from fanzha.funds import returns_service as rs
 from fanzha.funds.model import TransitionError
 from fanzha.funds.repository import FundsRepository
 from fanzha.funds.returns import ReturnApplication, ReturnDecision, ReturnPlan
 from fanzha.masking import mask_account
 from fanzha.store.db import UnitOfWork
-from fanzha.web.deps import DbSession, Principal, audit, require
+from fanzha.web.deps import DbSession, Principal, audit
 from fanzha.web.funds_api import FundsViewer
-from fanzha.web.funds_holds_api import now_of
+from fanzha.web.funds_orders import FundsActor, funds_now
 
 router = APIRouter(prefix="/api/funds/freezes/{freeze_id}/returns", tags=["funds"])
-FundsActor = Annotated[Principal, require(Permission.FUNDS_ACT)]
 
 
 class ApplicationIn(BaseModel):
@@ -163,7 +160,7 @@ def plan_returns(
 ) -> PlanOut:
     """Who would get what now (nothing is stored): traced first, then pro rata after the notice."""
     unit = _visible(session, principal, freeze_id)
-    now = now_of(request)
+    now = funds_now(request)
     try:
         result = rs.plan(session, freeze_id, applicants_of(session, freeze_id, body, now), now)
     except ValueError as exc:
@@ -178,7 +175,7 @@ def publish_notice(request: Request, freeze_id: str, principal: FundsActor) -> d
     with UnitOfWork(request.app.state.session_factory) as uow:
         unit = _visible(uow.session, principal, freeze_id)
         try:
-            frozen = rs.publish_notice(uow.session, freeze_id, now_of(request))
+            frozen = rs.publish_notice(uow.session, freeze_id, funds_now(request))
         except TransitionError as exc:
             raise HTTPException(422, str(exc)) from exc
         uow.commit()
@@ -189,7 +186,7 @@ def publish_notice(request: Request, freeze_id: str, principal: FundsActor) -> d
 @router.post("/decisions", status_code=201)
 def decide(request: Request, freeze_id: str, body: ReturnsIn, principal: FundsActor) -> DecidedOut:
     """Issue the decisions now payable; pro-rata parts are refused until the notice has run."""
-    now = now_of(request)
+    now = funds_now(request)
     with UnitOfWork(request.app.state.session_factory) as uow:
         unit = _visible(uow.session, principal, freeze_id)
         try:

@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from fanzha.audit.model import Action, AuditEntry
+from fanzha.audit.model import Action
 from fanzha.auth.lockout import LockoutPolicy
 from fanzha.auth.model import Principal, Purpose
 from fanzha.auth.passwords import HashCost, Passwords
@@ -30,7 +30,7 @@ from fanzha.auth.tokens import same
 from fanzha.settings import Settings
 from fanzha.store.accounts import Resolved, SessionPolicy, resolve_session, resolve_token
 from fanzha.store.db import UnitOfWork
-from fanzha.web.deps import form_fields, write_audit
+from fanzha.web.deps import audit, form_fields
 
 SESSION_COOKIE = "fanzha_session"
 CSRF_HEADER = "x-csrf-token"
@@ -162,22 +162,16 @@ class AuthMiddleware:
 
         await self.app(scope, receive, send_and_note)
         if unsafe and resolved is not None and not state.get("audited"):
-            entry = _change_entry(request, resolved.principal, status[0] if status else 0)
-            await run_in_threadpool(write_audit, request.app.state.session_factory, entry)
-
-
-def _change_entry(request: Request, principal: Principal, status: int) -> AuditEntry:
-    return AuditEntry(
-        at=datetime.now(UTC),
-        actor=principal.user_id,
-        role=principal.role,
-        unit_id=principal.unit_id,
-        action=Action.CHANGE,
-        object_type="request",
-        object_id=f"{request.method} {request.url.path}",
-        address=request.client.host if request.client else "unknown",
-        outcome="ok" if status < 400 else f"http {status}",
-    )
+            code = status[0] if status else 0
+            await run_in_threadpool(
+                audit,
+                request,
+                resolved.principal,
+                Action.CHANGE,
+                object_type="request",
+                object_id=f"{request.method} {request.url.path}",
+                outcome="ok" if code < 400 else f"http {code}",
+            )
 
 
 def csrf_token(request: Request) -> str:

@@ -145,11 +145,11 @@ def perform(
     clock: Clock = request.app.state.workflow_clock
     config: WorkflowConfig = request.app.state.workflow_config
     with UnitOfWork(request.app.state.session_factory) as uow:
-        state = uow.workflow.load(warning_id)
+        warning = uow.warnings.get(warning_id)  # `apply` loads the workflow state itself
         if (
-            state is None
-            or not principal.can_see(state.warning.unit_id)
-            or not principal.can_see_level(state.warning.level)
+            warning is None
+            or not principal.can_see(warning.unit_id)
+            or not principal.can_see_level(warning.level)
         ):
             raise HTTPException(404, f"未找到编号为 {warning_id} 的预警指令")
         try:

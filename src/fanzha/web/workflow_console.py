@@ -155,7 +155,8 @@ def kpis(
     start = end - timedelta(days=days)
     config = request.app.state.workflow_config
     units = _units(session, principal)
-    shown = [u for u in units if not unit_id or u[0] in load_units(session).subtree(unit_id)]
+    below = load_units(session).subtree(unit_id) if unit_id else None
+    shown = [u for u in units if below is None or u[0] in below]
     by_unit = wq.kpis_by_unit(session, principal, config, [u for u, _ in shown], start=start, end=end)
     rows = [{"unit_id": uid, "name": name, **wq.kpi_dict(by_unit[uid])} for uid, name in shown]
     context = {

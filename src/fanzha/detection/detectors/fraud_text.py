@@ -21,7 +21,6 @@ from fanzha.detection.detectors.base import (
     established_payee,
     minutes_between,
     recall,
-    remember,
     sizeable_transfer,
     transfer_after_mark,
 )
@@ -76,7 +75,6 @@ class FraudText:
         high = verdict.probability >= self.high
         mark = Mark(event.occurred_at, _sender(event), verdict.fraud_type.value, event.event_id)
         window = ctx.settings.contact_to_transfer
-        remember(state, f"{self.name}:{subject.key}", mark, window)
         remember_text(state, f"{self.name}:{subject.key}", mark, text, window)
         return (
             *engaged,

@@ -30,8 +30,9 @@ def leads_of(text: str) -> tuple[str, ...]:
 
 
 def remember_text(state: KeyedState, key: str, sender: Mark, text: str, window: timedelta) -> None:
-    """Keep the fraud text's sender (`sender.what`) and what the text pointed at, for `window`."""
-    remember(state, f"{key}:from", sender, window)
+    """Keep the fraud text's mark under `key` (its sender is `sender.what`) and what the text
+    pointed at under `key:leads`, for `window`."""
+    remember(state, key, sender, window)
     for lead in leads_of(text):
         remember(state, f"{key}:leads", Mark(sender.at, lead, sender.fraud_type, sender.event_id), window)
 
@@ -39,14 +40,15 @@ def remember_text(state: KeyedState, key: str, sender: Mark, text: str, window: 
 def engagement(state: KeyedState, key: str, event: Event, window: timedelta) -> tuple[str, Mark] | None:
     """("reply" | "link", the fraud text's mark) when `event` acts on a recent fraud text."""
     if isinstance(event, UrlVisit):
-        wanted = f"url:{url_host(event.url)}"
-        found = _find(recall(state, f"{key}:leads", event.occurred_at, window), wanted)
+        leads = recall(state, f"{key}:leads", event.occurred_at, window)
+        found = _find(leads, f"url:{url_host(event.url)}") if leads else None
         return ("link", found) if found else None
     if isinstance(event, Sms | Chat | Call) and event.direction is Direction.OUT:
-        found = _find(recall(state, f"{key}:from", event.occurred_at, window), event.counterpart)
+        found = _find(recall(state, key, event.occurred_at, window), event.counterpart)
         if found is None and isinstance(event, Call):
-            wanted = f"tel:{normalise(IndicatorKind.PHONE, event.counterpart)}"
-            found = _find(recall(state, f"{key}:leads", event.occurred_at, window), wanted)
+            leads = recall(state, f"{key}:leads", event.occurred_at, window)
+            if leads:
+                found = _find(leads, f"tel:{normalise(IndicatorKind.PHONE, event.counterpart)}")
         return ("reply", found) if found else None
     return None
 

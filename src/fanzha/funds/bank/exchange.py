@@ -9,14 +9,46 @@ Follow-up instructions (renew, release, protective hold; `funds.followups`) go t
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.orm import Session
 
 from fanzha.clock import Clock
 from fanzha.funds import followups, service
 from fanzha.funds.bank.adapter import BankAdapter, BankUnavailableError
-from fanzha.funds.bank.protocol import BadAnswerError
+from fanzha.funds.bank.protocol import Answer, BadAnswerError
 from fanzha.store.db import UnitOfWork
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
+# records "no usable answer" (session, reason, now) on whatever the exchange was about
+FailureRecorder = Callable[[Session, str, datetime], None]
+
+
+def _exchange(
+    new_uow: UnitOfWorkFactory, talk: Callable[[], list[Answer]], fail: FailureRecorder, clock: Clock
+) -> list[str]:
+    """Talk to the bank and record what came back, each outcome in its own unit of work."""
+    try:
+        answers = talk()
+    except BankUnavailableError as exc:
+        reason = exc.reason
+    except BadAnswerError:
+        reason = "BAD_ANSWER"
+    else:
+        if not answers:
+            return []  # accepted, the answer comes later: `poll`
+        with new_uow() as uow:
+            outcomes = service.record_answers(uow.session, answers, clock.now())
+            uow.commit()
+        return outcomes
+    with new_uow() as uow:
+        fail(uow.session, reason, clock.now())
+        uow.commit()
+    return [reason]
+
+
+def _order_failure(kind: str, target_id: str) -> FailureRecorder:
+    return lambda session, reason, now: service.record_failure(session, kind, target_id, reason, now)
 
 
 def send(new_uow: UnitOfWorkFactory, bank: BankAdapter, kind: str, target_id: str, clock: Clock) -> list[str]:
@@ -24,39 +56,14 @@ def send(new_uow: UnitOfWorkFactory, bank: BankAdapter, kind: str, target_id: st
     with new_uow() as uow:
         instruction = service.mark_sent(uow.session, kind, target_id, clock.now())
         uow.commit()
-    try:
-        answers = bank.send(instruction)
-    except BankUnavailableError as exc:
-        return _failed(new_uow, kind, target_id, exc.reason, clock)
-    except BadAnswerError:
-        return _failed(new_uow, kind, target_id, "BAD_ANSWER", clock)
-    if not answers:
-        return []  # accepted, the answer comes later: `poll`
-    with new_uow() as uow:
-        outcomes = service.record_answers(uow.session, answers, clock.now())
-        uow.commit()
-    return outcomes
+    return _exchange(new_uow, lambda: bank.send(instruction), _order_failure(kind, target_id), clock)
 
 
 def poll(new_uow: UnitOfWorkFactory, bank: BankAdapter, kind: str, target_id: str, clock: Clock) -> list[str]:
     """Ask the bank for answers to an instruction sent earlier, and record them (each once)."""
-    try:
-        answers = bank.poll(f"{kind}:{target_id}")
-    except BankUnavailableError as exc:
-        return _failed(new_uow, kind, target_id, exc.reason, clock)
-    except BadAnswerError:
-        return _failed(new_uow, kind, target_id, "BAD_ANSWER", clock)
-    with new_uow() as uow:
-        outcomes = service.record_answers(uow.session, answers, clock.now())
-        uow.commit()
-    return outcomes
-
-
-def _failed(new_uow: UnitOfWorkFactory, kind: str, target_id: str, reason: str, clock: Clock) -> list[str]:
-    with new_uow() as uow:
-        service.record_failure(uow.session, kind, target_id, reason, clock.now())
-        uow.commit()
-    return [reason]
+    return _exchange(
+        new_uow, lambda: bank.poll(f"{kind}:{target_id}"), _order_failure(kind, target_id), clock
+    )
 
 
 def send_followup(new_uow: UnitOfWorkFactory, bank: BankAdapter, key: str, clock: Clock) -> list[str]:
@@ -64,18 +71,11 @@ def send_followup(new_uow: UnitOfWorkFactory, bank: BankAdapter, key: str, clock
     with new_uow() as uow:
         instruction = followups.mark_sent(uow.session, key, clock.now())
         uow.commit()
-    try:
-        answers = bank.send(instruction)
-    except BankUnavailableError as exc:
-        return _followup_failed(new_uow, key, exc.reason, clock)
-    except BadAnswerError:
-        return _followup_failed(new_uow, key, "BAD_ANSWER", clock)
-    if not answers:
-        return []
-    with new_uow() as uow:
-        outcomes = service.record_answers(uow.session, answers, clock.now())
-        uow.commit()
-    return outcomes
+
+    def fail(session: Session, reason: str, now: datetime) -> None:
+        followups.record_failure(session, key, reason, now)
+
+    return _exchange(new_uow, lambda: bank.send(instruction), fail, clock)
 
 
 def send_pending(
@@ -85,10 +85,3 @@ def send_pending(
     with new_uow() as uow:
         keys = [f.key for f in followups.follow_ups(uow.session, target_ids=target_ids, only_open=True)]
     return {key: send_followup(new_uow, bank, key, clock) for key in keys}
-
-
-def _followup_failed(new_uow: UnitOfWorkFactory, key: str, reason: str, clock: Clock) -> list[str]:
-    with new_uow() as uow:
-        followups.record_failure(uow.session, key, reason, clock.now())
-        uow.commit()
-    return [reason]

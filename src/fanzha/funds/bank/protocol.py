@@ -9,7 +9,6 @@ whole, with an error that names the field and never echoes a value.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
@@ -83,7 +82,3 @@ def parse_envelope(raw: bytes) -> Envelope:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "reply"
         raise BadAnswerError(f"reply field {where}: {first['type']}") from None
-
-
-def stamp(moment: datetime) -> str:
-    return moment.isoformat()

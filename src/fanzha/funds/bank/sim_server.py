@@ -22,7 +22,6 @@ from pydantic import ValidationError
 from fanzha.funds.bank.protocol import PROTOCOL, Answer, Instruction
 from fanzha.funds.model import BankResult
 
-MODES = ("normal", "slow", "silent", "duplicate", "garbage")
 _RESULT = {
     "STOP_PAYMENT": BankResult.STOPPED,
     "FREEZE": BankResult.FROZEN,

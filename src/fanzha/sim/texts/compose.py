@@ -17,7 +17,6 @@ from fanzha.sim.texts.slots import generated_slot
 
 _SLOT = re.compile(r"\{([a-z_]+)\}")
 _CHOICE = re.compile(r"\[([^\[\]]*)\]")
-STAGES = tuple(Stage)
 
 
 @cache
