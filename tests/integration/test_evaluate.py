@@ -9,7 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from fanzha.cli.main import app
-from fanzha.evaluate.loop import Loop, Prepared, prepare, select_detectors
+from fanzha.detection.registry import select_detectors
+from fanzha.evaluate.loop import Loop, Prepared, prepare
 from fanzha.evaluate.metrics import report
 from fanzha.evaluate.officers import OfficerConfig, Officers
 from fanzha.evaluate.suite import SuiteOptions, run_suite

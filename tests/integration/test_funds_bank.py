@@ -16,18 +16,15 @@ from fanzha.funds.bank.adapter import BankAdapter
 from fanzha.funds.bank.sim_server import SimulatedBank
 from fanzha.funds.model import FreezeStatus, StopStatus, TransitionError
 from fanzha.funds.repository import FundsRepository
-from fanzha.store.db import UnitOfWork, make_engine, migrate, session_factory
+from fanzha.store.db import UnitOfWork, session_factory
 
 T0 = datetime(2026, 5, 1, 10, 0, tzinfo=UTC)
 MULE = "6200999900000009"
 
 
 @pytest.fixture
-def store(sqlite_url: str) -> Iterator[Engine]:
-    eng = make_engine(sqlite_url)
-    migrate(eng)
-    yield eng
-    eng.dispose()
+def store(sqlite_engine: Engine) -> Engine:
+    return sqlite_engine
 
 
 @pytest.fixture

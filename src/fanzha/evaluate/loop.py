@@ -23,7 +23,6 @@ from fanzha.detection.context import (
     PersonProfiles,
 )
 from fanzha.detection.detectors.base import Detector
-from fanzha.detection.registry import DETECTORS
 from fanzha.detection.state import InMemoryState
 from fanzha.detection.text import TextScorer
 from fanzha.evaluate.model import (
@@ -131,16 +130,6 @@ def first_signals(world: World, events: Sequence[Event]) -> dict[str, datetime]:
         if episode_id is not None and episode_id not in first:
             first[episode_id] = event.occurred_at  # events arrive in time order
     return first
-
-
-def select_detectors(names: Sequence[str] | None) -> tuple[Detector, ...]:
-    """Registered detectors by name (all of them for None); an unknown name is an error."""
-    if names is None:
-        return tuple(DETECTORS.values())
-    unknown = [n for n in names if n not in DETECTORS]
-    if unknown:
-        raise ValueError(f"unknown detector(s) {unknown}; registered: {sorted(DETECTORS)}")
-    return tuple(DETECTORS[n] for n in names)
 
 
 class MemoryUnitOfWork:

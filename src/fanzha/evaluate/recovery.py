@@ -12,7 +12,6 @@ Generic over transfer events (payer, payee, amount, time, channel), independent 
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -23,7 +22,7 @@ from fanzha.evaluate.model import RunRecord, TransferEvent, Truth
 from fanzha.event.codes import FraudType
 from fanzha.funds.model import Edge
 from fanzha.funds.recovery import holds_from_exposure, recoverable
-from fanzha.funds.trace import TraceSettings, trace
+from fanzha.funds.trace import ListGraph, TraceSettings, trace
 from fanzha.sim.truth import Episode
 
 CASH_PREFIX = "cash-out:"
@@ -75,39 +74,25 @@ class RecoveryReport:
         }
 
 
-class StreamGraph:
-    """A `funds.trace.TransferGraph` over a run's transfers, indexed by payer and payee (bisect by time)."""
-
-    def __init__(self, transfers: Iterable[TransferEvent], withheld: Container[str] = frozenset()) -> None:
-        self._out: dict[str, list[Edge]] = {}
-        self._in: dict[str, list[Edge]] = {}
-        for t in transfers:
-            if t.event_id in withheld:
-                continue
-            payee = f"{CASH_PREFIX}{t.event_id}" if t.channel == "atm" else t.payee_account
-            edge = Edge(t.event_id, t.payer_account, payee, t.occurred_at, t.amount_fen)
-            self._out.setdefault(edge.payer, []).append(edge)
-            self._in.setdefault(edge.payee, []).append(edge)
-        self._out_at: dict[str, list[datetime]] = {}
-        self._in_at: dict[str, list[datetime]] = {}
-        for table, times in ((self._out, self._out_at), (self._in, self._in_at)):
-            for account, edges in table.items():
-                edges.sort(key=lambda e: (e.at, e.event_id))
-                times[account] = [e.at for e in edges]
-
-    def outgoing(self, account: str, since: datetime) -> Iterable[Edge]:
-        edges = self._out.get(account, [])
-        return edges[bisect_left(self._out_at.get(account, []), since) :]
-
-    def incoming(self, account: str, since: datetime) -> Iterable[Edge]:
-        edges = self._in.get(account, [])
-        return edges[bisect_left(self._in_at.get(account, []), since) :]
+def stream_graph(transfers: Iterable[TransferEvent], withheld: Container[str] = frozenset()) -> ListGraph:
+    """The run's transfers as a `funds.trace` graph; an ATM withdrawal pays a cash sink of its own."""
+    return ListGraph(
+        Edge(
+            t.event_id,
+            t.payer_account,
+            f"{CASH_PREFIX}{t.event_id}" if t.channel == "atm" else t.payee_account,
+            t.occurred_at,
+            t.amount_fen,
+        )
+        for t in transfers
+        if t.event_id not in withheld
+    )
 
 
 def episode_recovery(
     episode: Episode,
     warned_at: datetime | None,
-    graph: StreamGraph,
+    graph: ListGraph,
     withheld: Container[str],
     settings: RecoverySettings,
 ) -> Recovered:
@@ -140,7 +125,7 @@ def money_recovered(
 ) -> RecoveryReport:
     """Money recovered by stops after the run's warnings, overall and per (true) fraud type."""
     settings = settings or RecoverySettings()
-    graph = StreamGraph(transfers, run.withheld)
+    graph = stream_graph(transfers, run.withheld)
     opened = {person: [w.opened_at for w in ws] for person, ws in by_person_id(run.warnings).items()}
     overall = Recovered()
     by_type: dict[FraudType, Recovered] = {}

@@ -11,8 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from fanzha.detection.registry import select_detectors
 from fanzha.evaluate.casework import WorkflowOfficers
-from fanzha.evaluate.loop import Loop, Prepared, select_detectors
+from fanzha.evaluate.loop import Loop, Prepared
 from fanzha.evaluate.metrics import CurvePoint, MetricSettings, Report, report, tradeoff
 from fanzha.evaluate.model import RunRecord
 from fanzha.evaluate.officers import OfficerConfig, Officers
