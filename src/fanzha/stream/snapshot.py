@@ -15,11 +15,13 @@ import hashlib
 import io
 import os
 import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, is_dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 FORMAT = 1
+_STATE_PACKAGES = frozenset({"detection", "event", "risk"})  # the pure core (no I/O by contract)
 _BUILTINS = frozenset({"set", "frozenset", "tuple", "list", "dict", "bytes", "int", "float", "str", "bool"})
 
 
@@ -53,8 +55,14 @@ class _StateUnpickler(pickle.Unpickler):
             return getattr(dt, name)
         if (module, name) == ("pydantic_core._pydantic_core", "TzInfo"):  # offsets of parsed timestamps
             return super().find_class(module, name)
-        if module.startswith("fanzha.") and module.split(".")[1] in {"detection", "event", "risk", "stream"}:
-            return super().find_class(module, name)
+        if (module, name) == (__name__, "Snapshot"):
+            return Snapshot
+        if module.startswith("fanzha.") and module.split(".")[1] in _STATE_PACKAGES:
+            found = super().find_class(module, name)
+            # Only value types of the pure core: building one runs no code but field assignment,
+            # whereas a function or any other class could be called with attacker-chosen arguments.
+            if isinstance(found, type) and (is_dataclass(found) or issubclass(found, Enum)):
+                return found
         raise pickle.UnpicklingError(f"snapshot refers to {module}.{name}, which a snapshot may not hold")
 
 
