@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from fanzha.cli.main import app
+from fanzha.corpus import Channel, Stage, Topic, fraud_text, normal_text
 from fanzha.event.codes import FraudType
-from fanzha.sim.texts import Channel, Stage, Topic, fraud_text, normal_text
 from fanzha.text.model import load_model
 
 runner = CliRunner()

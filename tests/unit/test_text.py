@@ -4,13 +4,13 @@ import random
 
 import pytest
 
+from fanzha.corpus import Channel, Stage, Topic, fraud_text, normal_text
 from fanzha.detection.context import DetectionContext, IndicatorLists
 from fanzha.detection.detectors.base import Subject
 from fanzha.detection.detectors.fraud_text import FraudText, mask_cue
 from fanzha.detection.state import InMemoryState
 from fanzha.event.codes import FraudType
 from fanzha.event.parse import parse_mapping
-from fanzha.sim.texts import Channel, Stage, Topic, fraud_text, normal_text
 from fanzha.text.model import default_scorer
 from fanzha.text.normalise import normalise
 from tests.factories import VICTIM_PHONE, record

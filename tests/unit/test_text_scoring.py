@@ -10,9 +10,9 @@ import unicodedata
 import numpy as np
 import pytest
 
+from fanzha.corpus import Channel, Stage, Topic, fraud_text, normal_text
 from fanzha.detection.text import TextVerdict
 from fanzha.event.codes import FraudType
-from fanzha.sim.texts import Channel, Stage, Topic, fraud_text, normal_text
 from fanzha.text import normalise as norm_module
 from fanzha.text.cues import TOP_FEATURES, extract_cues
 from fanzha.text.featurise import LEXICON_PREFIX, Featuriser, features, grams

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from fanzha.corpus import Channel, Topic, normal_text
 from fanzha.sim.numbers import Issuer
-from fanzha.sim.texts import Channel, Topic, normal_text
 
 HOSTS = [
     "www.taobao.com",

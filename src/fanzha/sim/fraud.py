@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from fanzha.corpus import Channel, Stage, fraud_text
 from fanzha.event.codes import FraudType, IndicatorKind, LeadSource, PersonGroup
 from fanzha.event.entities import Indicator
 from fanzha.sim.campaigns import DAY, Asset, Campaign, Infrastructure, build_infrastructure
@@ -35,7 +36,6 @@ from fanzha.sim.people import (
     TRAVELLER,
     Population,
 )  # fmt: skip
-from fanzha.sim.texts import Channel, Stage, fraud_text
 from fanzha.sim.truth import Episode
 from fanzha.sim.wire import CST
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from fanzha.corpus import Channel, Stage, Topic, fraud_text, normal_text
 from fanzha.event.codes import FraudType
 from fanzha.sim.campaigns import DAY, Asset, Campaign
-from fanzha.sim.texts import Channel, Stage, Topic, fraud_text, normal_text
 from fanzha.sim.truth import Episode, Payment
 from fanzha.sim.wire import CST
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from fanzha.corpus import Stage
 from fanzha.event.codes import FraudType
 from fanzha.sim.journey import Trip
-from fanzha.sim.texts import Stage
 
 Y = 100  # fen per yuan
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from fanzha.corpus import Channel, Topic
 from fanzha.event.codes import PersonGroup
 from fanzha.sim.catalog import (
     APPS,
@@ -24,7 +25,6 @@ from fanzha.sim.catalog import (
 from fanzha.sim.config import SimConfig
 from fanzha.sim.numbers import CASH, FAMILY_COUNTRIES, MOBILE_PREFIXES, VIRTUAL_PREFIXES, pick
 from fanzha.sim.people import EMPLOYED, OFFICE, PENSION, RENTER, SAVINGS, Population
-from fanzha.sim.texts import Channel, Topic
 
 _APP_P = np.array([a[3] for a in APPS], dtype=float)
 _APP_P /= _APP_P.sum()

@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from fanzha.corpus import Channel, Stage, Topic, fraud_text, normal_text
 from fanzha.event.codes import FraudType
-from fanzha.sim.texts import Channel, Stage, Topic, fraud_text, normal_text
 from fanzha.text.model import TextModel, load_model
 
 DETECTOR_CUES_FROM = 0.7  # FraudText's default threshold: the detector asks for cues from there

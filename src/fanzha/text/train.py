@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
+from fanzha.corpus import Channel, Stage, Topic, fraud_text, normal_text
 from fanzha.event.codes import FraudType
-from fanzha.sim.texts import Channel, Stage, Topic, fraud_text, normal_text
 from fanzha.text.featurise import LEXICON_PREFIX, features
 from fanzha.text.lexicon import CUE_PHRASES
 from fanzha.text.model import TextModel

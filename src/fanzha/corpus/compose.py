@@ -10,10 +10,10 @@ from typing import Any
 
 import yaml
 
+from fanzha.corpus.kinds import Channel, Stage, Topic
+from fanzha.corpus.noise import add_noise
+from fanzha.corpus.slots import generated_slot
 from fanzha.event.codes import FraudType
-from fanzha.sim.texts.kinds import Channel, Stage, Topic
-from fanzha.sim.texts.noise import add_noise
-from fanzha.sim.texts.slots import generated_slot
 
 _SLOT = re.compile(r"\{([a-z_]+)\}")
 _CHOICE = re.compile(r"\[([^\[\]]*)\]")
@@ -22,7 +22,7 @@ _CHOICE = re.compile(r"\[([^\[\]]*)\]")
 @cache
 def tables(name: str) -> dict[str, Any]:
     """The phrase table `name` (`fraud` or `normal`), loaded once from the package."""
-    text = resources.files("fanzha.sim.texts").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+    text = resources.files("fanzha.corpus").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
     loaded: dict[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return loaded
 

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import random
 
+from fanzha.corpus.compose import compose_fraud, compose_normal
+from fanzha.corpus.kinds import Channel, Stage, Topic
 from fanzha.event.codes import FraudType
-from fanzha.sim.texts.compose import compose_fraud, compose_normal
-from fanzha.sim.texts.kinds import Channel, Stage, Topic
 
 __all__ = ["Channel", "Stage", "Topic", "fraud_text", "normal_text"]
 
