@@ -18,6 +18,7 @@ from fanzha.cli import (
     lists,
     retention,
     text,
+    twocards,
     users,
     warnings,
     workflow,
@@ -38,6 +39,7 @@ app.add_typer(data.db, name="db")
 app.add_typer(data.reference, name="reference")
 app.add_typer(data.sim, name="sim")
 app.add_typer(text.app, name="text")
+app.add_typer(twocards.app, name="twocards")
 app.command("demo")(demo.demo)
 app.add_typer(users.users, name="users")
 app.add_typer(users.tokens, name="tokens")
