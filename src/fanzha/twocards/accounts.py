@@ -10,6 +10,7 @@ the feature lists and what training measured.
 
 from __future__ import annotations
 
+import gzip
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,21 @@ from fanzha.twocards.features import FIRST_PASS, SECOND_PASS, first_pass, indexe
 from fanzha.twocards.names import account_labels
 
 FORMAT = "fanzha-twocards-accounts/1"
-DEFAULT_MODEL = Path(__file__).with_name("default_accounts.json")
+DEFAULT_MODEL = Path(__file__).with_name("default_accounts.json.gz")
+
+
+def write_json(path: Path, doc: dict[str, Any]) -> None:
+    """JSON, gzipped when the name ends in .gz (deterministic: no time stamp in the gzip header)."""
+    data = json.dumps(doc, ensure_ascii=False).encode()
+    path.write_bytes(gzip.compress(data, mtime=0) if path.suffix == ".gz" else data)
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    data = path.read_bytes()
+    doc = json.loads(gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data)
+    if not isinstance(doc, dict):
+        raise ValueError(f"{path} is not a model file")
+    return doc
 
 
 @dataclass(frozen=True)
@@ -46,11 +61,11 @@ class AccountModel:
             "first": self.first.model_to_string(),
             "second": self.second.model_to_string(),
         }
-        path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+        write_json(path, doc)
 
     @classmethod
     def load(cls, path: Path) -> AccountModel:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = read_json(path)
         if doc.get("format") != FORMAT:
             raise ValueError(f"{path} is not a mule-account model ({FORMAT})")
         if doc["first_features"] != list(FIRST_PASS) or doc["second_features"] != list(SECOND_PASS):
@@ -79,8 +94,11 @@ def graph(transfers: pl.DataFrame, *, has_clock: bool) -> Graph:
 
 
 def matrix(frame: pl.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
+    """The columns as float64, to 9 significant digits: Polars adds floats in parallel, in no fixed order,
+    and the last bits must not change a fit (training is deterministic)."""
     out: np.ndarray = frame.select(pl.col(c).cast(pl.Float64) for c in columns).to_numpy()
-    return out
+    return boost.settle(out)
+
 
 
 def mirrored(transfers: pl.DataFrame) -> pl.DataFrame:

@@ -50,6 +50,15 @@ class Fit:
         }
 
 
+def settle(x: np.ndarray, digits: int = 9) -> np.ndarray:
+    """`x` to `digits` significant digits: Polars adds floats in parallel, in no fixed order, and the
+    last bits must not change a fit or a score (training is deterministic)."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        scale = 10.0 ** (digits - 1 - np.floor(np.log10(np.abs(x))))
+        rounded = np.where(np.isfinite(scale) & (x != 0), np.round(x * scale) / scale, x)
+    return np.asarray(rounded, dtype=np.float64)
+
+
 def fit(
     x: np.ndarray, y: np.ndarray, names: Sequence[str], *, seed: int, rounds: int = ROUNDS
 ) -> lgb.Booster:

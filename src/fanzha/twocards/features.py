@@ -149,8 +149,8 @@ def _tests(tx: pl.DataFrame) -> pl.LazyFrame:
     """试探性转账: pairs whose first transfer is small against the largest that followed."""
     pairs = (
         tx.lazy()
-        .sort("ts")
-        .group_by("src", "dst")
+        .sort("ts", "rel", maintain_order=True)
+        .group_by("src", "dst", maintain_order=True)
         .agg(first=pl.col("rel").first(), largest=pl.col("rel").max(), n=pl.len())
         .with_columns(test=(pl.col("n") >= 2) & (pl.col("first") < TEST_RATIO * pl.col("largest")))
     )

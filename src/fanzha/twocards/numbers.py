@@ -8,7 +8,6 @@ each fold's threshold is chosen inside that fold's training part (no leakage).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ import numpy as np
 import polars as pl
 
 from fanzha.twocards import boost
+from fanzha.twocards.accounts import read_json, write_json
 
 FORMAT = "fanzha-twocards-numbers/1"
 HOUR = 3600
@@ -55,11 +55,11 @@ class NumberModel:
             "meta": self.meta,
             "booster": self.booster.model_to_string(),
         }
-        path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+        write_json(path, doc)
 
     @classmethod
     def load(cls, path: Path) -> NumberModel:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = read_json(path)
         if doc.get("format") != FORMAT:
             raise ValueError(f"{path} is not a fraud-number model ({FORMAT})")
         booster = lgb.Booster(model_str=doc["booster"])
@@ -67,7 +67,7 @@ class NumberModel:
 
 
 def matrix(table: pl.DataFrame, features: tuple[str, ...]) -> np.ndarray:
-    return table.select(pl.col(c).cast(pl.Float64, strict=False) for c in features).to_numpy()
+    return boost.settle(table.select(pl.col(c).cast(pl.Float64, strict=False) for c in features).to_numpy())
 
 
 def nested_f1(x: np.ndarray, y: np.ndarray, names: tuple[str, ...], seed: int) -> list[float]:
