@@ -65,7 +65,7 @@ def first_pass(tx: pl.DataFrame, n_accounts: int, *, has_clock: bool) -> pl.Data
         frame = frame.join(part, on="id", how="left")
     own = frame.with_columns(_ratios()).sort("id").collect()
     joined = own.join(_neighbours(legs, own), on="id", how="left", maintain_order="left")
-    return joined.sort("id").select("id", *FIRST_PASS)
+    return joined.sort("id").select("id", *FIRST_PASS).with_columns(pl.col(pl.Float64).fill_nan(None))
 
 
 def neighbour_scores(tx: pl.DataFrame, scores: pl.DataFrame, high: float) -> pl.DataFrame:
