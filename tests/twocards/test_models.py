@@ -65,7 +65,9 @@ def test_account_model_round_trips_through_its_file(trained, tmp_path: Path) -> 
 def test_training_is_deterministic() -> None:
     net = generate(RingConfig(accounts=1_200, days=40, rings_per_typology=3, seed=9))
     runs = [
-        accounts.train(as_transfers(net), net.labels.select("account", "label"), has_clock=True, mirror=False)[0]
+        accounts.train(
+            as_transfers(net), net.labels.select("account", "label"), has_clock=True, mirror=False
+        )[0]
         for _ in range(2)
     ]
     assert runs[0].second.model_to_string() == runs[1].second.model_to_string()

@@ -71,7 +71,10 @@ def test_labels_accept_common_spellings_and_report_the_rest(tmp_path: Path) -> N
     labels, problems = tables.read_labels(path, "id", "y")
     assert dict(labels.iter_rows()) == {"a": 1, "b": 0, "c": 1, "e": 0}
     assert problems.count == 2
-    assert sorted(problems.messages) == ["line 5: y is not 1/0, true/false or yes/no", "line 6: the id is empty"]
+    assert sorted(problems.messages) == [
+        "line 5: y is not 1/0, true/false or yes/no",
+        "line 6: the id is empty",
+    ]
 
 
 def test_feature_tables_read_numbers_and_keep_bad_cells_as_missing(tmp_path: Path) -> None:
