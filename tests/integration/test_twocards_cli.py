@@ -60,8 +60,19 @@ def test_train_then_score_files_with_bad_rows(tmp_path: Path) -> None:
         "fen",
     ]
     output = _invoke(
-        ["twocards", "accounts", "train", *common, "--labels", str(labels), "--id-column", "acct"]
-        + ["--label-column", "mule", "--model", str(model)]
+        [
+            *("twocards", "accounts", "train", *common),
+            *(
+                "--labels",
+                str(labels),
+                "--id-column",
+                "acct",
+                "--label-column",
+                "mule",
+                "--model",
+                str(model),
+            ),
+        ]
     )
     assert "2 transfer rows left out" in output
     assert "line 12: payer is empty" in output
@@ -80,8 +91,10 @@ def test_a_missing_column_is_a_clear_error(tmp_path: Path) -> None:
     transfers, _ = _files(tmp_path)
     result = runner.invoke(
         app,
-        ["twocards", "accounts", "score", "--transfers", str(transfers)]
-        + ["--columns", "payer=src,payee=dst,amount=value,time=step"],
+        [
+            *("twocards", "accounts", "score", "--transfers", str(transfers)),
+            *("--columns", "payer=src,payee=dst,amount=value,time=step"),
+        ],
         env={"COLUMNS": "200"},
     )
     assert result.exit_code == 2
@@ -119,11 +132,15 @@ def _number_csv(path: Path, n: int, seed: int) -> None:
     label = (rng.random(n) < 0.3).astype(int)
     rows = ["phone_no_m,calls,unreturned,label"]
     rows += [
-        f"h{seed}_{i},{rng.poisson(60 if y else 15)},{min(1, max(0, rng.normal(0.8 if y else 0.3, 0.15))):.3f},{y}"
+        f"h{seed}_{i},{rng.poisson(60 if y else 15)},{_unreturned(rng, y):.3f},{y}"
         for i, y in enumerate(label)
     ]
     rows.append(f"h{seed}_bad,many,0.5,1")
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def _unreturned(rng: np.random.Generator, fraud: int) -> float:
+    return float(min(1, max(0, rng.normal(0.8 if fraud else 0.3, 0.15))))
 
 
 def test_numbers_train_and_score_a_feature_table(tmp_path: Path) -> None:
@@ -155,8 +172,8 @@ def test_numbers_from_stored_calls_and_lists(tmp_path: Path) -> None:
                 "duration_s": 8 if fraud else 200,
             }
             at = t0 + timedelta(minutes=i * 13 + k)
-            rows.append(EventRow(event_id=f"c{i}-{k}", kind="call", occurred_at=at, subject_key=payload["phone"],
-                                 payload=payload, ingested_at=at))  # fmt: skip
+            rows.append(EventRow(event_id=f"c{i}-{k}", kind="call", occurred_at=at,
+                                 subject_key=payload["phone"], payload=payload, ingested_at=at))  # fmt: skip
     with Session(engine) as session:
         session.add_all(rows)
         session.add_all(

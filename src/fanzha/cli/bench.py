@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from fanzha.cli import funds, text
+from fanzha.cli import funds, text, twocards_bench
 from fanzha.cli.common import console
 from fanzha.cli.measure import (
     Rate,
@@ -192,3 +192,4 @@ def lists(
 
 app.command("text")(text.bench_text)
 app.command("trace")(funds.bench_trace)
+app.command("twocards")(twocards_bench.bench_twocards)

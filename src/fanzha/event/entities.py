@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -55,11 +56,15 @@ class Phone(_Entity):
 
 
 class Account(_Entity):
-    """A bank or payment account held by a person."""
+    """A bank or payment account held by a person: where and when it was opened, and its class
+    (个人 I/II/III 类 or 对公 CORPORATE), when known."""
 
     account: AccountNo
     person_id: Id
     bank: Annotated[str, StringConstraints(max_length=60)] | None = None
+    branch: Annotated[str, StringConstraints(max_length=100)] | None = None
+    opened_on: date | None = None
+    account_class: Literal["I", "II", "III", "CORPORATE"] | None = None
 
 
 class Indicator(_Entity):

@@ -17,6 +17,7 @@ import polars as pl
 from pydantic import BaseModel
 
 from fanzha.event.entities import Account, Indicator, Person, Phone, Unit
+from fanzha.sim.banking import account_details
 from fanzha.sim.chunks import DEFAULT_START, Setup, day_frames, plan
 from fanzha.sim.config import SimConfig
 from fanzha.sim.fraud import indicators
@@ -62,10 +63,12 @@ def generate(
 
 
 def reference_frames(setup: Setup) -> dict[str, pl.DataFrame]:
+    sold = {a.value for a in setup.fraud.infra.mule_accounts() if a.owner}
+    details = account_details(setup.pop, sold, seed=setup.seed, start=setup.start.date())
     return {
         "persons": persons_frame(setup.pop, setup.city, setup.seed, setup.start.year),
         "phones": phones_frame(setup.pop),
-        "accounts": accounts_frame(setup.pop),
+        "accounts": accounts_frame(setup.pop).join(details, on="account", how="left", maintain_order="left"),
     }
 
 

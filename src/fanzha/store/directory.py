@@ -85,7 +85,7 @@ def replace_reference_data(
         (UnitRow, [u.model_dump(mode="json") | {"area_codes": list(u.area_codes)} for u in units]),
         (PersonRow, [p.model_dump(mode="json") | {"groups": [g.value for g in p.groups]} for p in persons]),
         (PhoneRow, [p.model_dump(mode="json") for p in phones]),
-        (AccountRow, [a.model_dump(mode="json") for a in accounts]),
+        (AccountRow, [a.model_dump() for a in accounts]),  # opened_on stays a date
         (IndicatorRow, [indicator_values(i) for i in indicators]),
     ]
     for table, rows in batches:

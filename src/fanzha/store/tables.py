@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Index,
     Integer,
@@ -89,6 +90,9 @@ class AccountRow(Base):
     account: Mapped[str] = mapped_column(String(40), primary_key=True)
     person_id: Mapped[str] = mapped_column(String(64), index=True)
     bank: Mapped[str | None] = mapped_column(String(60))
+    branch: Mapped[str | None] = mapped_column(String(100))
+    opened_on: Mapped[date | None] = mapped_column(Date)
+    account_class: Mapped[str | None] = mapped_column(String(16))
 
 
 class IndicatorRow(Base):

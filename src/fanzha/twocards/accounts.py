@@ -100,7 +100,6 @@ def matrix(frame: pl.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
     return boost.settle(out)
 
 
-
 def mirrored(transfers: pl.DataFrame) -> pl.DataFrame:
     """The same money run backwards: payer and payee swapped, time reversed. Laundering shapes come in
     mirror pairs (fan-in / fan-out, gather / scatter), so training on both sides of each teaches the
@@ -188,10 +187,11 @@ def score(model: AccountModel, transfers: pl.DataFrame, *, has_clock: bool) -> p
     return score_graph(model, g)
 
 
-def score_graph(model: AccountModel, g: Graph) -> pl.DataFrame:
+def score_graph(model: AccountModel, g: Graph, threads: int = 1) -> pl.DataFrame:
     x1 = matrix(g.features, FIRST_PASS)
-    x2 = matrix(_second(g, np.asarray(model.first.predict(x1)), model.high), SECOND_PASS)
-    p = np.asarray(model.second.predict(x2))
+    first = np.asarray(model.first.predict(x1, num_threads=threads))
+    x2 = matrix(_second(g, first, model.high), SECOND_PASS)
+    p = np.asarray(model.second.predict(x2, num_threads=threads))
     flag = p >= model.threshold
     why = np.full(p.size, "", dtype=object)
     flagged = np.flatnonzero(flag)

@@ -203,7 +203,9 @@ def _dwell(legs: pl.LazyFrame) -> pl.LazyFrame:
             "id",
             "dwell_median_h",
             "quick_out_share",
-            pl.min_horizontal(pl.col("quick_amount") / pl.col("in_total"), 1.0).alias("passed_quickly"),
+            pl.when(pl.col("in_total") > 0)
+            .then(pl.min_horizontal(pl.col("quick_amount") / pl.col("in_total"), 1.0))
+            .alias("passed_quickly"),
         )
     )
 
