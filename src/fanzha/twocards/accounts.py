@@ -25,6 +25,9 @@ from fanzha.twocards.features import FIRST_PASS, SECOND_PASS, first_pass, indexe
 from fanzha.twocards.names import account_labels
 
 FORMAT = "fanzha-twocards-accounts/1"
+# Each tree sees 40% of the features, so the ensemble cannot lean on one strong signal alone (such as
+# small amounts) and keeps others (flow-through, repeats, counterparts) for rings that lack it.
+PARAMS = {"feature_fraction": 0.4}
 DEFAULT_MODEL = Path(__file__).with_name("default_accounts.json.gz")
 
 
@@ -148,13 +151,13 @@ def train(
     y, n = np.tile(y1, len(sides)), y1.size
     fold = np.tile(boost.fold_ids(y1, boost.FOLDS, seed), len(sides))
     x1 = np.vstack([s.x1[s.ids] for s in sides])
-    oof1 = boost.out_of_fold(x1, y, FIRST_PASS, seed=seed, fold=fold)
-    first = boost.fit(x1, y, FIRST_PASS, seed=seed)
+    oof1 = boost.out_of_fold(x1, y, FIRST_PASS, seed=seed, fold=fold, params=PARAMS)
+    first = boost.fit(x1, y, FIRST_PASS, seed=seed, params=PARAMS)
     high = boost.best_threshold(y1, oof1[:n]).threshold
     x2 = np.vstack([_second_rows(s, first, oof1[i * n : (i + 1) * n], high) for i, s in enumerate(sides)])
-    oof2 = boost.out_of_fold(x2, y, SECOND_PASS, seed=seed + 100, fold=fold)
+    oof2 = boost.out_of_fold(x2, y, SECOND_PASS, seed=seed + 100, fold=fold, params=PARAMS)
     chosen = boost.best_threshold(y1, oof2[:n])
-    second = boost.fit(x2, y, SECOND_PASS, seed=seed + 100)
+    second = boost.fit(x2, y, SECOND_PASS, seed=seed + 100, params=PARAMS)
     report = {
         "accounts": sides[0].g.names.len(),
         "transfers": sides[0].g.tx.height,

@@ -60,9 +60,15 @@ def settle(x: np.ndarray, digits: int = 9) -> np.ndarray:
 
 
 def fit(
-    x: np.ndarray, y: np.ndarray, names: Sequence[str], *, seed: int, rounds: int = ROUNDS
+    x: np.ndarray,
+    y: np.ndarray,
+    names: Sequence[str],
+    *,
+    seed: int,
+    rounds: int = ROUNDS,
+    params: dict[str, Any] | None = None,
 ) -> lgb.Booster:
-    params = DEFAULT_PARAMS | {"seed": seed}
+    params = DEFAULT_PARAMS | (params or {}) | {"seed": seed}
     data = lgb.Dataset(x, label=y, feature_name=list(names), free_raw_data=True)
     return lgb.train(params, data, num_boost_round=rounds)
 
@@ -85,6 +91,7 @@ def out_of_fold(
     seed: int,
     folds: int = FOLDS,
     fold: np.ndarray | None = None,
+    params: dict[str, Any] | None = None,
 ) -> np.ndarray:
     """Each row scored by a model that never saw it (nor any row of the same fold: `fold` keeps copies
     of one subject together)."""
@@ -92,7 +99,7 @@ def out_of_fold(
     oof = np.zeros(y.size)
     for k in range(folds):
         held = fold == k
-        booster = fit(x[~held], y[~held], names, seed=seed + k)
+        booster = fit(x[~held], y[~held], names, seed=seed + k, params=params)
         oof[held] = booster.predict(x[held])
     return oof
 
