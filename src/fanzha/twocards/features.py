@@ -58,9 +58,9 @@ def indexed(transfers: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series]:
 
 def first_pass(tx: pl.DataFrame, n_accounts: int, *, has_clock: bool) -> pl.DataFrame:
     """`id` and the FIRST_PASS features of every account 0 … n_accounts-1 of an `indexed` frame."""
-    legs = _legs(tx)
+    legs = _legs(tx).collect().lazy()  # built once, read by several parts
     frame = pl.DataFrame({"id": pl.int_range(n_accounts, dtype=pl.UInt32, eager=True)}).lazy()
-    parts = (_counts(legs), _tests(tx), _dwell(legs), _timing(legs, has_clock), _cycles(tx), _odd(tx))
+    parts = (_counts(tx, legs), _tests(tx), _dwell(legs), _timing(legs, has_clock), _cycles(tx), _odd(tx))
     for part in parts:
         frame = frame.join(part, on="id", how="left")
     own = frame.with_columns(_ratios()).sort("id").collect()
@@ -107,23 +107,26 @@ def _legs(tx: pl.DataFrame) -> pl.LazyFrame:
     return pl.concat([out, into])
 
 
-def _by_direction(expr: pl.Expr, inbound: bool) -> pl.Expr:
-    return expr.filter(pl.col("inbound") == inbound)
-
-
-def _counts(legs: pl.LazyFrame) -> pl.LazyFrame:
-    aggs = []
-    for side, inbound in (("in", True), ("out", False)):
-        aggs += [
-            _by_direction(pl.col("rel"), inbound).len().alias(f"{side}_count"),
-            _by_direction(pl.col("cp"), inbound).n_unique().alias(f"{side}_counterparts"),
-            _by_direction(pl.col("rel"), inbound).sum().alias(f"{side}_amount"),
-            _by_direction(pl.col("rel"), inbound).mean().alias(f"{side}_mean"),
-            (_by_direction(pl.col("rel"), inbound).std() / _by_direction(pl.col("rel"), inbound).mean())
-            .alias(f"{side}_cv"),
-        ]  # fmt: skip
-    aggs.append((pl.col("rel") < SMALL).mean().alias("small_share"))
-    return legs.group_by("id").agg(aggs).join(_reciprocal(legs), on="id", how="left")
+def _counts(tx: pl.DataFrame, legs: pl.LazyFrame) -> pl.LazyFrame:
+    """Counts, counterparts, sums, means and spread of money in and out; small transfers; reciprocity."""
+    sides = []
+    for side, key, other in (("out", "src", "dst"), ("in", "dst", "src")):
+        sides.append(
+            tx.lazy()
+            .group_by(pl.col(key).alias("id"))
+            .agg(
+                pl.len().alias(f"{side}_count"),
+                pl.col(other).n_unique().alias(f"{side}_counterparts"),
+                pl.col("rel").sum().alias(f"{side}_amount"),
+                pl.col("rel").mean().alias(f"{side}_mean"),
+                (pl.col("rel").std() / pl.col("rel").mean()).alias(f"{side}_cv"),
+                (pl.col("rel") < SMALL).sum().alias(f"{side}_small"),
+            )
+        )
+    zero = [f"{s}_{c}" for s in ("in", "out") for c in ("count", "counterparts", "amount", "small")]
+    both = sides[0].join(sides[1], on="id", how="full", coalesce=True).with_columns(pl.col(zero).fill_null(0))
+    small = (pl.col("in_small") + pl.col("out_small")) / (pl.col("in_count") + pl.col("out_count"))
+    return both.with_columns(small_share=small).join(_reciprocal(legs), on="id", how="left")
 
 
 def _reciprocal(legs: pl.LazyFrame) -> pl.LazyFrame:
