@@ -155,6 +155,10 @@ def test_numbers_train_and_score_a_feature_table(tmp_path: Path) -> None:
     scored = pl.read_csv(out)
     assert scored.columns == ["phone_no_m", "score", "flag", "reasons"]
     assert scored.height == 201
+    unlabelled = tmp_path / "c.csv"
+    unlabelled.write_text(test.read_text().replace(",1\n", ",\n").replace(",0\n", ",\n"), encoding="utf-8")
+    _invoke(["twocards", "numbers", "score", "--features", str(unlabelled), *common, "--out", str(out)])
+    assert pl.read_csv(out).height == 201  # an empty label column does not drop rows when scoring
 
 
 def test_numbers_from_stored_calls_and_lists(tmp_path: Path) -> None:

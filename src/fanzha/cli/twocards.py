@@ -259,14 +259,18 @@ def numbers_train(
 
 
 def _number_table(
-    path: Path | None, id_column: str, label_column: str | None
+    path: Path | None, id_column: str, label_column: str | None, *, scoring: bool = False
 ) -> tuple[pl.DataFrame, tuple[str, ...]]:
+    """Training: rows need a label. Scoring: a label column, if named, is only left out of the features."""
     from fanzha.twocards import tables
 
     if path is None:
-        return _stored_number_table(label_column is not None)
+        return _stored_number_table(not scoring)
+    ignore = (label_column,) if scoring and label_column else ()
     try:
-        table, names, problems = tables.read_features(path, id_column, label_column)
+        table, names, problems = tables.read_features(
+            path, id_column, None if scoring else label_column, ignore=ignore
+        )
     except tables.InputError as exc:
         raise _fail(str(exc)) from exc
     console.print(f"{table.height} numbers, {len(names)} feature columns read from {path}")
@@ -311,7 +315,7 @@ def numbers_score(
         scorer = numbers.NumberModel.load(model)
     except (OSError, ValueError, KeyError) as exc:
         raise _fail(f"cannot load the model: {exc}") from exc
-    table, _ = _number_table(features, id_column, label_column) if features else _stored_number_table(False)
+    table, _ = _number_table(features, id_column, label_column, scoring=True)
     key = id_column if features else "number"
     try:
         scored = numbers.score(scorer, table, key)

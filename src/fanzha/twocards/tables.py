@@ -165,13 +165,13 @@ def parse_labels(frame: pl.DataFrame, label_column: str) -> tuple[pl.DataFrame, 
 
 
 def read_features(
-    path: Path, id_column: str, label_column: str | None
+    path: Path, id_column: str, label_column: str | None, *, ignore: tuple[str, ...] = ()
 ) -> tuple[pl.DataFrame, tuple[str, ...], Problems]:
     """A per-number feature table: the id (text), `label` when a label column is named, and every other
-    column as a number (a cell that is not a number is read as missing, and reported)."""
+    column but `ignore` as a number (a cell that is not a number is read as missing, and reported)."""
     raw = read_csv(path)
     _require(raw, path, [id_column] + ([label_column] if label_column else []))
-    names = tuple(c for c in raw.columns if c not in ("_line", id_column, label_column))
+    names = tuple(c for c in raw.columns if c not in ("_line", id_column, label_column, *ignore))
     problems = Problems()
     empty = raw.filter(pl.col(id_column).fill_null("").str.strip_chars() == "")
     problems.add(empty, f"{id_column} is empty")
