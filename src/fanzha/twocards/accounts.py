@@ -27,7 +27,9 @@ from fanzha.twocards.names import account_labels
 FORMAT = "fanzha-twocards-accounts/1"
 # Each tree sees 40% of the features, so the ensemble cannot lean on one strong signal alone (such as
 # small amounts) and keeps others (flow-through, repeats, counterparts) for rings that lack it.
-PARAMS = {"feature_fraction": 0.4}
+# 150 rounds at 0.1 score as well as 300 at 0.05 and predict twice as fast (2 M accounts, two passes).
+PARAMS = {"feature_fraction": 0.4, "learning_rate": 0.1}
+ROUNDS = 150
 DEFAULT_MODEL = Path(__file__).with_name("default_accounts.json.gz")
 
 
@@ -97,10 +99,8 @@ def graph(transfers: pl.DataFrame, *, has_clock: bool) -> Graph:
 
 
 def matrix(frame: pl.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
-    """The columns as float64, to 9 significant digits: Polars adds floats in parallel, in no fixed order,
-    and the last bits must not change a fit (training is deterministic)."""
-    out: np.ndarray = frame.select(pl.col(c).cast(pl.Float64) for c in columns).to_numpy()
-    return boost.settle(out)
+    """The columns as float32 (see `boost.settle`)."""
+    return boost.settle(frame.select(pl.col(c).cast(pl.Float32) for c in columns).to_numpy())
 
 
 def mirrored(transfers: pl.DataFrame) -> pl.DataFrame:
@@ -151,13 +151,13 @@ def train(
     y, n = np.tile(y1, len(sides)), y1.size
     fold = np.tile(boost.fold_ids(y1, boost.FOLDS, seed), len(sides))
     x1 = np.vstack([s.x1[s.ids] for s in sides])
-    oof1 = boost.out_of_fold(x1, y, FIRST_PASS, seed=seed, fold=fold, params=PARAMS)
-    first = boost.fit(x1, y, FIRST_PASS, seed=seed, params=PARAMS)
+    oof1 = boost.out_of_fold(x1, y, FIRST_PASS, seed=seed, fold=fold, params=PARAMS, rounds=ROUNDS)
+    first = boost.fit(x1, y, FIRST_PASS, seed=seed, params=PARAMS, rounds=ROUNDS)
     high = boost.best_threshold(y1, oof1[:n]).threshold
     x2 = np.vstack([_second_rows(s, first, oof1[i * n : (i + 1) * n], high) for i, s in enumerate(sides)])
-    oof2 = boost.out_of_fold(x2, y, SECOND_PASS, seed=seed + 100, fold=fold, params=PARAMS)
+    oof2 = boost.out_of_fold(x2, y, SECOND_PASS, seed=seed + 100, fold=fold, params=PARAMS, rounds=ROUNDS)
     chosen = boost.best_threshold(y1, oof2[:n])
-    second = boost.fit(x2, y, SECOND_PASS, seed=seed + 100, params=PARAMS)
+    second = boost.fit(x2, y, SECOND_PASS, seed=seed + 100, params=PARAMS, rounds=ROUNDS)
     report = {
         "accounts": sides[0].g.names.len(),
         "transfers": sides[0].g.tx.height,

@@ -50,13 +50,10 @@ class Fit:
         }
 
 
-def settle(x: np.ndarray, digits: int = 9) -> np.ndarray:
-    """`x` to `digits` significant digits: Polars adds floats in parallel, in no fixed order, and the
-    last bits must not change a fit or a score (training is deterministic)."""
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        scale = 10.0 ** (digits - 1 - np.floor(np.log10(np.abs(x))))
-        rounded = np.where(np.isfinite(scale) & (x != 0), np.round(x * scale) / scale, x)
-    return np.asarray(rounded, dtype=np.float64)
+def settle(x: np.ndarray) -> np.ndarray:
+    """`x` rounded to float32 (about 7 significant digits): Polars adds floats in parallel, in no fixed
+    order, and the last bits must not change a fit or a score (training is deterministic)."""
+    return np.asarray(x, dtype=np.float32)
 
 
 def fit(
@@ -92,6 +89,7 @@ def out_of_fold(
     folds: int = FOLDS,
     fold: np.ndarray | None = None,
     params: dict[str, Any] | None = None,
+    rounds: int = ROUNDS,
 ) -> np.ndarray:
     """Each row scored by a model that never saw it (nor any row of the same fold: `fold` keeps copies
     of one subject together)."""
@@ -99,7 +97,7 @@ def out_of_fold(
     oof = np.zeros(y.size)
     for k in range(folds):
         held = fold == k
-        booster = fit(x[~held], y[~held], names, seed=seed + k, params=params)
+        booster = fit(x[~held], y[~held], names, seed=seed + k, params=params, rounds=rounds)
         oof[held] = booster.predict(x[held])
     return oof
 

@@ -60,7 +60,7 @@ def first_pass(tx: pl.DataFrame, n_accounts: int, *, has_clock: bool) -> pl.Data
     """`id` and the FIRST_PASS features of every account 0 … n_accounts-1 of an `indexed` frame."""
     legs = _legs(tx).collect().lazy()  # built once, read by several parts
     frame = pl.DataFrame({"id": pl.int_range(n_accounts, dtype=pl.UInt32, eager=True)}).lazy()
-    parts = (_counts(tx, legs), _tests(tx), _dwell(legs), _timing(legs, has_clock), _cycles(tx), _odd(tx))
+    parts = (_counts(tx), _tests(tx), _dwell(legs), _timing(legs, has_clock), _cycles(tx), _odd(tx))
     for part in parts:
         frame = frame.join(part, on="id", how="left")
     own = frame.with_columns(_ratios()).sort("id").collect()
@@ -107,7 +107,7 @@ def _legs(tx: pl.DataFrame) -> pl.LazyFrame:
     return pl.concat([out, into])
 
 
-def _counts(tx: pl.DataFrame, legs: pl.LazyFrame) -> pl.LazyFrame:
+def _counts(tx: pl.DataFrame) -> pl.LazyFrame:
     """Counts, counterparts, sums, means and spread of money in and out; small transfers; reciprocity."""
     sides = []
     for side, key, other in (("out", "src", "dst"), ("in", "dst", "src")):
@@ -126,14 +126,20 @@ def _counts(tx: pl.DataFrame, legs: pl.LazyFrame) -> pl.LazyFrame:
     zero = [f"{s}_{c}" for s in ("in", "out") for c in ("count", "counterparts", "amount", "small")]
     both = sides[0].join(sides[1], on="id", how="full", coalesce=True).with_columns(pl.col(zero).fill_null(0))
     small = (pl.col("in_small") + pl.col("out_small")) / (pl.col("in_count") + pl.col("out_count"))
-    return both.with_columns(small_share=small).join(_reciprocal(legs), on="id", how="left")
+    recip = pl.col("recip").fill_null(0)
+    share = recip / (pl.col("in_counterparts") + pl.col("out_counterparts") - recip)
+    return (
+        both.with_columns(small_share=small)
+        .join(_reciprocal(tx), on="id", how="left")
+        .with_columns(reciprocal_share=share)
+    )
 
 
-def _reciprocal(legs: pl.LazyFrame) -> pl.LazyFrame:
-    """Share of an account's counterparts it both paid and was paid by."""
-    pairs = legs.select("id", "cp", "inbound").unique()
-    both = pairs.group_by("id", "cp").agg(two=pl.col("inbound").n_unique() == 2)
-    return both.group_by("id").agg(reciprocal_share=pl.col("two").mean())
+def _reciprocal(tx: pl.DataFrame) -> pl.LazyFrame:
+    """Counterparts an account both paid and was paid by (over distinct edges)."""
+    edges = tx.lazy().select("src", "dst").unique()
+    back = edges.select(pl.col("dst").alias("src"), pl.col("src").alias("dst"))
+    return edges.join(back, on=["src", "dst"]).group_by(pl.col("src").alias("id")).agg(recip=pl.len())
 
 
 def _ratios() -> list[pl.Expr]:
