@@ -5,7 +5,6 @@ Heavy libraries (polars, lightgbm, numpy) are imported inside the commands so th
 
 from __future__ import annotations
 
-import json
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -322,6 +321,4 @@ def numbers_score(
     except ValueError as exc:
         raise _fail(str(exc)) from exc
     console.print(f"{scored.height} numbers scored, {int(scored['flag'].sum())} flagged")
-    if out is None and scored.height:
-        console.print(json.dumps(scorer.meta.get("training", {}).get("oof", {})))
     _write_or_show(scored, out, top, key, audit=features is None)
