@@ -60,19 +60,33 @@ def first_pass(tx: pl.DataFrame, n_accounts: int, *, has_clock: bool) -> pl.Data
     """`id` and the FIRST_PASS features of every account 0 … n_accounts-1 of an `indexed` frame."""
     legs = _legs(tx).collect().lazy()  # built once, read by several parts
     frame = pl.DataFrame({"id": pl.int_range(n_accounts, dtype=pl.UInt32, eager=True)}).lazy()
-    parts = (_counts(tx), _tests(tx), _dwell(legs), _timing(legs, has_clock), _cycles(tx), _odd(tx))
+    edges = distinct_edges(tx)
+    parts = (_counts(tx, edges), _tests(tx), _dwell(legs), _timing(legs, has_clock), _cycles(edges), _odd(tx))
     for part in parts:
         frame = frame.join(part, on="id", how="left")
     own = frame.with_columns(_ratios()).sort("id").collect()
-    joined = own.join(_neighbours(legs, own), on="id", how="left", maintain_order="left")
+    joined = own.join(_neighbours(_pairs(edges), own), on="id", how="left", maintain_order="left")
     return joined.sort("id").select("id", *FIRST_PASS).with_columns(pl.col(pl.Float64).fill_nan(None))
+
+
+def distinct_edges(tx: pl.DataFrame) -> pl.LazyFrame:
+    """Each (payer, payee) pair once, built once and read by several parts."""
+    return tx.lazy().select("src", "dst").unique().collect().lazy()
+
+
+def _pairs(edges: pl.LazyFrame) -> pl.LazyFrame:
+    """(id, counterpart) once per pair, whichever way the money went."""
+    paid_to = edges.select(pl.col("src").alias("id"), pl.col("dst").alias("cp"))
+    paid_by = edges.select(pl.col("dst").alias("id"), pl.col("src").alias("cp"))
+    return pl.concat([paid_to, paid_by]).unique()
 
 
 def neighbour_scores(tx: pl.DataFrame, scores: pl.DataFrame, high: float) -> pl.DataFrame:
     """`id` and the SCORES features: counterparts' first-pass scores (`scores`: id, score), by direction."""
     s = scores.lazy()
-    paid_by = tx.lazy().select(pl.col("dst").alias("id"), pl.col("src").alias("cp")).unique()
-    paid_to = tx.lazy().select(pl.col("src").alias("id"), pl.col("dst").alias("cp")).unique()
+    edges = distinct_edges(tx)
+    paid_by = edges.select(pl.col("dst").alias("id"), pl.col("src").alias("cp"))
+    paid_to = edges.select(pl.col("src").alias("id"), pl.col("dst").alias("cp"))
     incoming = (
         paid_by.join(s.rename({"id": "cp"}), on="cp")
         .group_by("id")
@@ -84,8 +98,7 @@ def neighbour_scores(tx: pl.DataFrame, scores: pl.DataFrame, high: float) -> pl.
         .agg(nb_score_out_mean=pl.col("score").mean(), nb_score_out_max=pl.col("score").max())
     )
     share = (
-        pl.concat([paid_by, paid_to])
-        .unique()
+        _pairs(edges)
         .join(s.rename({"id": "cp"}), on="cp")
         .group_by("id")
         .agg(nb_high_share=(pl.col("score") >= high).mean())
@@ -107,7 +120,7 @@ def _legs(tx: pl.DataFrame) -> pl.LazyFrame:
     return pl.concat([out, into])
 
 
-def _counts(tx: pl.DataFrame) -> pl.LazyFrame:
+def _counts(tx: pl.DataFrame, edges: pl.LazyFrame) -> pl.LazyFrame:
     """Counts, counterparts, sums, means and spread of money in and out; small transfers; reciprocity."""
     sides = []
     for side, key, other in (("out", "src", "dst"), ("in", "dst", "src")):
@@ -130,14 +143,13 @@ def _counts(tx: pl.DataFrame) -> pl.LazyFrame:
     share = recip / (pl.col("in_counterparts") + pl.col("out_counterparts") - recip)
     return (
         both.with_columns(small_share=small)
-        .join(_reciprocal(tx), on="id", how="left")
+        .join(_reciprocal(edges), on="id", how="left")
         .with_columns(reciprocal_share=share)
     )
 
 
-def _reciprocal(tx: pl.DataFrame) -> pl.LazyFrame:
+def _reciprocal(edges: pl.LazyFrame) -> pl.LazyFrame:
     """Counterparts an account both paid and was paid by (over distinct edges)."""
-    edges = tx.lazy().select("src", "dst").unique()
     back = edges.select(pl.col("dst").alias("src"), pl.col("src").alias("dst"))
     return edges.join(back, on=["src", "dst"]).group_by(pl.col("src").alias("id")).agg(recip=pl.len())
 
@@ -147,6 +159,8 @@ def _ratios() -> list[pl.Expr]:
     return [
         (pl.min_horizontal(inn, out) / pl.max_horizontal(inn, out)).fill_nan(0.0).alias("flow_through"),
         ((inn - out) / (inn + out)).alias("net_share"),
+        (pl.col("test_in").fill_null(0) / pl.col("in_counterparts")).alias("test_in_share"),
+        (pl.col("test_out").fill_null(0) / pl.col("out_counterparts")).alias("test_out_share"),
         (pl.col("in_count") / pl.col("in_counterparts")).alias("in_repeat"),
         (pl.col("out_count") / pl.col("out_counterparts")).alias("out_repeat"),
         (pl.col("out_mean") / pl.col("in_mean")).alias("out_in_amount_ratio"),
@@ -155,16 +169,13 @@ def _ratios() -> list[pl.Expr]:
 
 
 def _tests(tx: pl.DataFrame) -> pl.LazyFrame:
-    """试探性转账: pairs whose first transfer is small against the largest that followed."""
-    pairs = (
-        tx.lazy()
-        .sort("ts", "rel", maintain_order=True)
-        .group_by("src", "dst", maintain_order=True)
-        .agg(first=pl.col("rel").first(), largest=pl.col("rel").max(), n=pl.len())
-        .with_columns(test=(pl.col("n") >= 2) & (pl.col("first") < TEST_RATIO * pl.col("largest")))
-    )
-    out = pairs.group_by(pl.col("src").alias("id")).agg(test_out_share=pl.col("test").mean())
-    into = pairs.group_by(pl.col("dst").alias("id")).agg(test_in_share=pl.col("test").mean())
+    """试探性转账: pairs whose first transfer is small against the largest that followed (only pairs
+    with two or more transfers can have one; shares are taken over all counterparts in `_ratios`)."""
+    multi = tx.lazy().with_columns(n=pl.len().over("src", "dst")).filter(pl.col("n") >= 2)
+    first = pl.col("rel").sort_by("ts", "rel").first()
+    pairs = multi.group_by("src", "dst").agg(test=first < TEST_RATIO * pl.col("rel").max()).filter("test")
+    out = pairs.group_by(pl.col("src").alias("id")).agg(test_out=pl.len())
+    into = pairs.group_by(pl.col("dst").alias("id")).agg(test_in=pl.len())
     return out.join(into, on="id", how="full", coalesce=True)
 
 
@@ -247,9 +258,9 @@ def _timing(legs: pl.LazyFrame, has_clock: bool) -> pl.LazyFrame:
     )
 
 
-def _cycles(tx: pl.DataFrame) -> pl.LazyFrame:
+def _cycles(distinct: pl.LazyFrame) -> pl.LazyFrame:
     """Money that comes back in three hops (a → b → c → a) over distinct edges, hubs left out."""
-    edges = tx.lazy().select("src", "dst").unique().filter(pl.col("src") != pl.col("dst"))
+    edges = distinct.filter(pl.col("src") != pl.col("dst"))
     degree = pl.concat([edges.select(pl.col("src").alias("id")), edges.select(pl.col("dst").alias("id"))])
     small = degree.group_by("id").len().filter(pl.col("len") <= CYCLE_DEGREE_CAP).select("id")
     e = edges.join(small.rename({"id": "src"}), on="src").join(small.rename({"id": "dst"}), on="dst")
@@ -258,7 +269,7 @@ def _cycles(tx: pl.DataFrame) -> pl.LazyFrame:
     return three.group_by(pl.col("src").alias("id")).agg(cycle3=pl.len().cast(pl.Float64))
 
 
-def _neighbours(legs: pl.LazyFrame, own: pl.DataFrame) -> pl.DataFrame:
+def _neighbours(pairs: pl.LazyFrame, own: pl.DataFrame) -> pl.DataFrame:
     """What an account's counterparts look like (over distinct counterparts, both directions)."""
     traits = own.lazy().select(
         pl.col("id").alias("cp"),
@@ -270,9 +281,7 @@ def _neighbours(legs: pl.LazyFrame, own: pl.DataFrame) -> pl.DataFrame:
         pl.max_horizontal("odd_in_share", "odd_out_share").alias("odd"),
     )
     return (
-        legs.select("id", "cp")
-        .unique()
-        .join(traits, on="cp")
+        pairs.join(traits, on="cp")
         .group_by("id")
         .agg(
             nb_degree_mean=pl.col("deg").mean(),
