@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from fanzha.cli.main import app
 from fanzha.masking import mask_name
-from fanzha.store.db import make_engine, session_factory
+from fanzha.store.engine import make_engine, session_factory
 from fanzha.store.tables import EventRow, WarningRow
 
 runner = CliRunner()

@@ -12,11 +12,14 @@ import pytest
 from sqlalchemy import Engine
 
 from fanzha.clock import ManualClock, SystemClock
-from fanzha.dispatch.channels.sms import HttpSmsGateway, SmsSender, render
-from fanzha.dispatch.fake_gateway import FakeSmsGateway
+from fanzha.dispatch.channels.sms import render
 from fanzha.event.codes import FraudType, RiskLevel
+from fanzha.jobs.sms.fake_gateway import FakeSmsGateway
+from fanzha.jobs.sms.gateway import HttpSmsGateway
+from fanzha.jobs.sms.sender import SmsSender
 from fanzha.jobs.worker import Worker
-from fanzha.store.db import UnitOfWork, session_factory
+from fanzha.store.engine import session_factory
+from fanzha.uow import UnitOfWork
 from fanzha.warning import lifecycle as lc
 from fanzha.warning.deadlines import default_config
 from fanzha.warning.model import WarningStatus

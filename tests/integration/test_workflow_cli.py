@@ -13,7 +13,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from fanzha.cli.main import app
-from fanzha.store.db import make_engine, session_factory
+from fanzha.store.engine import make_engine, session_factory
 from fanzha.store.tables import UnitRow
 
 runner = CliRunner()

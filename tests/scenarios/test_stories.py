@@ -8,9 +8,10 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from fanzha.event.codes import FraudType, RiskLevel
-from fanzha.store.db import UnitOfWork, session_factory
+from fanzha.store.engine import session_factory
 from fanzha.stream.runner import Runner
 from fanzha.stream.sources import read_records
+from fanzha.uow import UnitOfWork
 from fanzha.warning.model import Warning
 from tests.factories import FRAUD_ACCOUNT, VICTIM_PHONE, at, call, install, record, transfer
 from tests.integration.test_runner import seed

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from fanzha.store.db import make_engine
+from fanzha.store.engine import make_engine
 from fanzha.store.tables import WarningRow
 from fanzha.web.app import create_app
 from fanzha.web.present import evidence_items, format_yuan, mask_evidence

@@ -25,8 +25,8 @@ from fanzha.event.parse import Rejection, parse_line, parse_mapping
 from fanzha.pipeline import PipelineContext, evaluate
 from fanzha.risk.policy import Policy, default_policy, load_policy
 from fanzha.settings import Settings
-from fanzha.store.db import session_factory
 from fanzha.store.directory import load_directory, load_indicators, load_profiles
+from fanzha.store.engine import session_factory
 from fanzha.stream.sources import SourceError, files_in, read_records
 from fanzha.warning.dedup import ShadowDecision, virtual_warning
 

@@ -85,10 +85,11 @@ def _ratio(rate: Rate, baseline: Rate) -> str:
 
 
 def _full_path(world: World, batch_size: int) -> Rate:
-    from fanzha.store.db import UnitOfWork, make_engine, migrate, session_factory
     from fanzha.store.directory import replace_reference_data
+    from fanzha.store.engine import make_engine, migrate, session_factory
     from fanzha.stream.runner import Runner
     from fanzha.stream.sources import RawRecord
+    from fanzha.uow import UnitOfWork
 
     with tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(f"sqlite:///{Path(tmp) / 'bench.db'}")

@@ -24,9 +24,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from fanzha.audit.model import AuditEntry
+from fanzha.audit.repository import AuditRepository
 from fanzha.settings import Settings
-from fanzha.store.auth_repository import AuditRepository
-from fanzha.store.db import make_engine, migrate
+from fanzha.store.engine import make_engine, migrate
 from fanzha.stream.runner import Runner, Summary
 from fanzha.stream.sources import SourceError, count_records, files_in, read_records
 

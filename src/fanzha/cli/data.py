@@ -10,9 +10,10 @@ from rich.table import Table
 
 from fanzha.cli.common import console, err_console, open_store, progress_bar
 from fanzha.settings import Settings
-from fanzha.store.db import UnitOfWork, session_factory
 from fanzha.store.directory import replace_reference_data
+from fanzha.store.engine import session_factory
 from fanzha.stream.reference import read_reference_dir
+from fanzha.uow import UnitOfWork
 
 db = typer.Typer(help="database schema", no_args_is_help=True)
 reference = typer.Typer(

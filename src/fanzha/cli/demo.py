@@ -13,9 +13,10 @@ from fanzha.cli.common import console, ingest_path, open_store, print_summary
 from fanzha.cli.users import create_demo_accounts
 from fanzha.jobs.worker import Worker
 from fanzha.settings import Settings
-from fanzha.store.db import UnitOfWork, session_factory
 from fanzha.store.directory import replace_reference_data
+from fanzha.store.engine import session_factory
 from fanzha.stream.runner import Runner
+from fanzha.uow import UnitOfWork
 
 
 def demo(
@@ -72,7 +73,7 @@ def serve_console(settings: Settings, engine: Engine, *, fake_sms: bool = False)
     """Serve the console (with the workflow worker) until interrupted; the demo brings a fake SMS gateway."""
     import uvicorn
 
-    from fanzha.dispatch.fake_gateway import FakeSmsGateway
+    from fanzha.jobs.sms.fake_gateway import FakeSmsGateway
     from fanzha.web.app import create_app
 
     gateway = FakeSmsGateway().start() if fake_sms else None

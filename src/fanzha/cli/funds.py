@@ -14,17 +14,18 @@ from fanzha.cli.common import console, err_console, open_store
 from fanzha.clock import SystemClock
 from fanzha.funds import freeze as fz
 from fanzha.funds import service
-from fanzha.funds.bank import exchange
-from fanzha.funds.bank.adapter import BankAdapter
-from fanzha.funds.bank.sim_server import SimulatedBank
 from fanzha.funds.config import funds_settings
 from fanzha.funds.model import AllocationRule, TransitionError
 from fanzha.funds.repository import FundsRepository, StoreGraph
 from fanzha.funds.stats import Period
 from fanzha.funds.trace import Trace, TraceSettings
+from fanzha.jobs.bank import exchange
+from fanzha.jobs.bank.adapter import BankAdapter
+from fanzha.jobs.bank.sim_server import SimulatedBank
 from fanzha.masking import mask_account
 from fanzha.settings import Settings
-from fanzha.store.db import UnitOfWork, session_factory
+from fanzha.store.engine import session_factory
+from fanzha.uow import UnitOfWork
 from fanzha.web.present import DISPLAY_TZ, format_time, format_yuan
 
 app = typer.Typer(help="资金 funds: trace the chain, stop payment, freeze, statistics", no_args_is_help=True)

@@ -18,7 +18,8 @@ from fanzha.funds import returns_service as rs
 from fanzha.funds.model import TransitionError
 from fanzha.funds.returns import ProRata, ReturnDecision, ReturnPlan
 from fanzha.settings import Settings
-from fanzha.store.db import UnitOfWork, session_factory
+from fanzha.store.engine import session_factory
+from fanzha.uow import UnitOfWork
 from fanzha.web.funds_returns_api import ReturnsIn, applicants_of, decision_out, plan_out
 from fanzha.web.present import format_time, format_yuan
 

@@ -12,8 +12,9 @@ from rich.table import Table
 from fanzha.cli.common import console, err_console, open_store
 from fanzha.event.entities import Indicator
 from fanzha.settings import Settings
-from fanzha.store.db import UnitOfWork, session_factory
+from fanzha.store.engine import session_factory
 from fanzha.store.lists import CSV_COLUMNS, read_list_csv
+from fanzha.uow import UnitOfWork
 
 app = typer.Typer(help="indicator lists: fraud accounts, phone numbers, URLs, apps", no_args_is_help=True)
 

@@ -13,9 +13,10 @@ from rich.table import Table
 from fanzha.audit.model import Action
 from fanzha.auth.retention import RetentionError, RetentionPolicy, retention_policy
 from fanzha.cli.common import audit_cli, console, err_console, open_store
+from fanzha.jobs.retention import PurgeReport, place_hold, purge, release_hold
 from fanzha.settings import Settings
-from fanzha.store.db import UnitOfWork, session_factory
-from fanzha.store.retention import PurgeReport, place_hold, purge, release_hold
+from fanzha.store.engine import session_factory
+from fanzha.uow import UnitOfWork
 
 app = typer.Typer(help="retention periods, purge and legal holds (PIPL art 19/47)", no_args_is_help=True)
 

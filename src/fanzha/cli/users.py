@@ -15,12 +15,13 @@ from sqlalchemy import Engine, func, select
 from fanzha.audit.model import Action
 from fanzha.auth.model import Role
 from fanzha.auth.passwords import generate_password
+from fanzha.auth.repository import AuthRepository
+from fanzha.auth.service import AccountError, create_token, create_user
 from fanzha.cli.common import audit_cli, console, err_console, open_store
 from fanzha.settings import Settings
-from fanzha.store.accounts import AccountError, create_token, create_user
-from fanzha.store.auth_repository import AuthRepository
-from fanzha.store.db import UnitOfWork, session_factory
+from fanzha.store.engine import session_factory
 from fanzha.store.tables import UnitRow, WarningRow
+from fanzha.uow import UnitOfWork
 from fanzha.web.security import auth_config
 
 users = typer.Typer(help="console accounts (passwords are Argon2id-hashed)", no_args_is_help=True)

@@ -9,7 +9,7 @@ from rich.table import Table
 
 from fanzha.cli.common import console, open_store
 from fanzha.settings import Settings
-from fanzha.store.db import session_factory
+from fanzha.store.engine import session_factory
 from fanzha.web.present import format_time
 from fanzha.web.queries import list_warnings
 

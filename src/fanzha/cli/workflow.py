@@ -10,9 +10,10 @@ import typer
 
 from fanzha.cli.common import console, err_console, open_store
 from fanzha.settings import Settings
-from fanzha.store.db import UnitOfWork, session_factory
 from fanzha.store.directory import replace_reference_data
+from fanzha.store.engine import session_factory
 from fanzha.stream.units_csv import COLUMNS, read_units_csv
+from fanzha.uow import UnitOfWork
 
 units = typer.Typer(help="the unit tree: 市局 → 分局 → 派出所 → 社区", no_args_is_help=True)
 
@@ -66,7 +67,7 @@ def sms_gateway(
     fail_next: Annotated[int, typer.Option(min=0, help="answer the first N sends with HTTP 503")] = 0,
 ) -> None:
     """Run a fake SMS gateway on 127.0.0.1 for demos and tests (POST /sms, GET /messages)."""
-    from fanzha.dispatch.fake_gateway import FakeSmsGateway
+    from fanzha.jobs.sms.fake_gateway import FakeSmsGateway
 
     gateway = FakeSmsGateway(port=port)
     gateway.fail_next(fail_next)

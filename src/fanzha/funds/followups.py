@@ -18,8 +18,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fanzha.funds.bank.protocol import PROTOCOL, Answer, Instruction
 from fanzha.funds.model import BankResult, Effect, FreezeOrder, ProtectiveHold, TransitionError
+from fanzha.funds.protocol import PROTOCOL, Answer, Instruction
 from fanzha.funds.repository import FundsRepository
 from fanzha.store.tables_funds import BankMessageRow
 

@@ -17,7 +17,6 @@ from fanzha.funds import followups, timers
 from fanzha.funds import freeze as fz
 from fanzha.funds import hold as hd
 from fanzha.funds import stop_payment as sp
-from fanzha.funds.bank.protocol import PROTOCOL, Answer, Instruction
 from fanzha.funds.model import (
     Effect,
     FreezeOrder,
@@ -26,6 +25,7 @@ from fanzha.funds.model import (
     StopStatus,
     TransitionError,
 )
+from fanzha.funds.protocol import PROTOCOL, Answer, Instruction
 from fanzha.funds.repository import FundsRepository, StoreGraph
 from fanzha.funds.stats import Fact, Period, StatsRow, aggregate
 from fanzha.funds.trace import Trace, TraceSettings, account_root, trace

@@ -1,4 +1,4 @@
-"""All SQL of the detection area: indicator-list imports, building the in-memory lists, shadow rows.
+"""All SQL of the indicator lists: imports and building the in-memory lists.
 
 CSV columns of a list file (header required; only `kind` and `value` are mandatory):
 
@@ -24,10 +24,8 @@ from sqlalchemy.orm import Session
 from fanzha.detection.lists import IndicatorLists, ListBuilder, normalise
 from fanzha.event.codes import FraudType, IndicatorKind
 from fanzha.event.entities import Indicator
-from fanzha.store.codec import reason_to_json
 from fanzha.store.tables import IndicatorRow
-from fanzha.store.tables_lists import ListImportRow, ShadowDecisionRow
-from fanzha.warning.dedup import ShadowDecision
+from fanzha.store.tables_lists import ListImportRow
 
 CSV_COLUMNS = ("kind", "value", "source", "fraud_type", "listed_at", "expires_at")
 CHUNK = 2000
@@ -135,45 +133,3 @@ def indicator_values(indicator: Indicator) -> dict[str, Any]:
         "listed_at": indicator.listed_at,
         "expires_at": indicator.expires_at,
     }
-
-
-class ShadowRepository:
-    """Shadow decisions, buffered and written in one insert when the unit of work commits."""
-
-    def __init__(self, session: Session) -> None:
-        self._session = session
-        self._pending: list[dict[str, Any]] = []
-
-    def add(self, decision: ShadowDecision) -> None:
-        a = decision.assessment
-        self._pending.append(
-            {
-                "policy_version": a.policy_version,
-                "event_id": a.event_id,
-                "subject_key": a.subject_key,
-                "person_id": a.person_id,
-                "score": a.score,
-                "level": int(a.level) if a.level is not None else None,
-                "fraud_type": a.fraud_type.value,
-                "warn": a.warn,
-                "opens": decision.opens,
-                "raises": decision.raises,
-                "propose_stop_payment": a.propose_stop_payment,
-                "reasons": [reason_to_json(r) for r in a.reasons],
-                "assessed_at": a.assessed_at,
-            }
-        )
-
-    def flush(self) -> None:
-        if self._pending:
-            self._session.connection().execute(insert(ShadowDecisionRow), self._pending)
-            self._pending = []
-
-    def discard(self) -> None:
-        self._pending = []
-
-    def count(self, policy_version: str | None = None) -> int:
-        stmt = select(func.count()).select_from(ShadowDecisionRow)
-        if policy_version is not None:
-            stmt = stmt.where(ShadowDecisionRow.policy_version == policy_version)
-        return int(self._session.scalar(stmt) or 0)

@@ -27,11 +27,12 @@ from fanzha.event.model import Event
 from fanzha.event.parse import Rejection, parse_line, parse_mapping
 from fanzha.pipeline import Handled, PipelineContext, evaluate, handle
 from fanzha.risk.policy import Policy, default_policy
-from fanzha.store.db import UnitOfWork, session_factory
 from fanzha.store.directory import city_unit, load_directory, load_indicators, load_profiles
+from fanzha.store.engine import session_factory
 from fanzha.stream.snapshot import Snapshot, fingerprint, read_snapshot, write_snapshot
 from fanzha.stream.sources import RawRecord
 from fanzha.text.model import default_scorer
+from fanzha.uow import UnitOfWork
 
 MAX_SAMPLES = 20
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)

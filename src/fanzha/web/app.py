@@ -19,7 +19,7 @@ from fanzha.clock import SystemClock
 from fanzha.funds.config import funds_settings
 from fanzha.jobs.worker import Worker, config_from_settings, worker_from_settings
 from fanzha.settings import Settings
-from fanzha.store.db import make_engine, migrate, session_factory
+from fanzha.store.engine import make_engine, migrate, session_factory
 from fanzha.web import (
     api,
     audit_routes,

@@ -11,10 +11,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 
-from fanzha.audit.model import ACTION_LABELS, Action
+from fanzha.audit.model import ACTION_LABELS, Action, AuditQuery, AuditRecord
+from fanzha.audit.repository import AuditRepository
 from fanzha.auth.model import Permission, Principal
-from fanzha.store.auth_repository import AuditQuery, AuditRepository
-from fanzha.store.tables_auth import AuditRow
 from fanzha.web.deps import DbSession, audit, require
 
 router = APIRouter()
@@ -44,7 +43,7 @@ def _search(
     session: DbSession,
     principal: Principal,
     query: AuditQuery,
-) -> list[AuditRow]:
+) -> list[AuditRecord]:
     rows = AuditRepository(session).search(query)
     filters = [
         f"{name}={value}" for name, value in (("actor", query.actor), ("action", query.action)) if value

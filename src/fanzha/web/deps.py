@@ -20,9 +20,9 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from fanzha.audit.model import Action, AuditEntry
+from fanzha.audit.repository import AuditRepository
 from fanzha.auth.model import SYSTEM, Permission, Principal
-from fanzha.store.auth_repository import AuditRepository
-from fanzha.store.db import UnitOfWork
+from fanzha.uow import UnitOfWork
 
 __all__ = [
     "SYSTEM",

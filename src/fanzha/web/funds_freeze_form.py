@@ -20,7 +20,7 @@ from fanzha.funds import freeze as fz
 from fanzha.funds import service
 from fanzha.funds.model import TransitionError
 from fanzha.funds.repository import FundsRepository
-from fanzha.store.db import UnitOfWork
+from fanzha.uow import UnitOfWork
 from fanzha.web.console import render_not_found
 from fanzha.web.deps import DbSession, FormFields, Principal, audit
 from fanzha.web.funds_labels import freeze_version

@@ -15,7 +15,7 @@ from fanzha.audit.model import Action
 from fanzha.funds import holds_service as hs
 from fanzha.funds.model import HoldStatus, ProtectiveHold, TransitionError
 from fanzha.masking import mask_account
-from fanzha.store.db import UnitOfWork
+from fanzha.uow import UnitOfWork
 from fanzha.web.deps import DbSession, Principal, audit
 from fanzha.web.funds_api import FundsViewer
 from fanzha.web.funds_orders import FundsActor, funds_config, funds_now, send_followups

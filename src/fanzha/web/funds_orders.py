@@ -18,13 +18,13 @@ from fanzha.auth.model import Permission
 from fanzha.clock import Clock
 from fanzha.funds import followups
 from fanzha.funds import holds_service as hs
-from fanzha.funds.bank import exchange
-from fanzha.funds.bank.adapter import BankAdapter
 from fanzha.funds.model import HoldStatus, TransitionError
 from fanzha.funds.repository import FundsRepository
 from fanzha.funds.service import FundsSettings
+from fanzha.jobs.bank import exchange
+from fanzha.jobs.bank.adapter import BankAdapter
 from fanzha.settings import Settings
-from fanzha.store.db import UnitOfWork
+from fanzha.uow import UnitOfWork
 from fanzha.web.console import render_not_found
 from fanzha.web.deps import DbSession, Principal, audit, require
 from fanzha.web.funds_api import FundsViewer

@@ -16,7 +16,7 @@ from fanzha.funds.model import TransitionError
 from fanzha.funds.repository import FundsRepository
 from fanzha.funds.returns import ReturnApplication, ReturnDecision, ReturnPlan
 from fanzha.masking import mask_account
-from fanzha.store.db import UnitOfWork
+from fanzha.uow import UnitOfWork
 from fanzha.web.deps import DbSession, Principal, audit
 from fanzha.web.funds_api import FundsViewer
 from fanzha.web.funds_orders import FundsActor, funds_now

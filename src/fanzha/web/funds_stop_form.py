@@ -21,14 +21,14 @@ from sqlalchemy.orm import Session
 
 from fanzha.audit.model import Action
 from fanzha.funds import service
-from fanzha.funds.bank import exchange
-from fanzha.funds.bank.adapter import BankAdapter
 from fanzha.funds.repository import FundsRepository, StoreGraph
 from fanzha.funds.stop_payment import StopLimitError
 from fanzha.funds.trace import Trace, TraceNode, TraceSettings
+from fanzha.jobs.bank import exchange
+from fanzha.jobs.bank.adapter import BankAdapter
 from fanzha.masking import mask_account
 from fanzha.settings import Settings
-from fanzha.store.db import UnitOfWork
+from fanzha.uow import UnitOfWork
 from fanzha.web.deps import Principal, audit
 from fanzha.web.funds_orders import funds_clock, funds_config
 

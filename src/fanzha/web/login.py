@@ -11,10 +11,10 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session, sessionmaker
 
 from fanzha.audit.model import Action, AuditEntry
+from fanzha.audit.repository import AuditRepository
+from fanzha.auth.service import Login, LoginResult, authenticate, end_session, open_session
 from fanzha.auth.tokens import new_secret, same
-from fanzha.store.accounts import Login, LoginResult, authenticate, end_session, open_session
-from fanzha.store.auth_repository import AuditRepository
-from fanzha.store.db import UnitOfWork
+from fanzha.uow import UnitOfWork
 from fanzha.web.deps import FormFields, audit, client_address
 from fanzha.web.security import CSRF_FIELD, SESSION_COOKIE, AuthConfig, principal_of
 

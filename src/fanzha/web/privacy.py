@@ -14,8 +14,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from fanzha.auth.model import MAX_LEVEL, Principal, Purpose, Role, hidden_evidence_key
-from fanzha.store.repositories import WarningRepository
 from fanzha.store.tables import PersonRow
+from fanzha.warning.repository import WarningRepository
 from fanzha.web import queries
 from fanzha.web.present import evidence_label, format_time
 from fanzha.web.schemas import ReasonOut, WarningDetail, WarningSummary

@@ -11,14 +11,10 @@ from fanzha.event.codes import FraudType, RiskLevel
 from fanzha.masking import mask_subject
 from fanzha.risk.model import Reason
 from fanzha.store.codec import reason_from_json
-from fanzha.store.repositories import (
-    AssessmentRepository,
-    DeadLetterRepository,
-    EventRepository,
-    WarningRepository,
-)
+from fanzha.store.repositories import AssessmentRepository, DeadLetterRepository, EventRepository
 from fanzha.store.tables import AssessmentRow, PersonRow, UnitRow
 from fanzha.warning.model import Warning
+from fanzha.warning.repository import WarningRepository
 from fanzha.web.present import (
     display_person,
     display_subject,

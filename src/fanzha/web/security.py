@@ -26,10 +26,10 @@ from fanzha.audit.model import Action
 from fanzha.auth.lockout import LockoutPolicy
 from fanzha.auth.model import Principal, Purpose
 from fanzha.auth.passwords import HashCost, Passwords
+from fanzha.auth.service import Resolved, SessionPolicy, resolve_session, resolve_token
 from fanzha.auth.tokens import same
 from fanzha.settings import Settings
-from fanzha.store.accounts import Resolved, SessionPolicy, resolve_session, resolve_token
-from fanzha.store.db import UnitOfWork
+from fanzha.uow import UnitOfWork
 from fanzha.web.deps import audit, form_fields
 
 SESSION_COOKIE = "fanzha_session"

@@ -18,11 +18,10 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from fanzha.audit.model import Action
-from fanzha.auth.model import Permission, Principal, Role
-from fanzha.store import user_admin
-from fanzha.store.accounts import AccountError, LoginResult
-from fanzha.store.db import UnitOfWork
-from fanzha.store.tables_auth import UserRow
+from fanzha.auth import queries as user_admin_queries
+from fanzha.auth import service as accounts
+from fanzha.auth.model import Account, Permission, Principal, Role
+from fanzha.uow import UnitOfWork
 from fanzha.web.deps import (
     CurrentPrincipal,
     DbSession,
@@ -80,7 +79,7 @@ class UserOut(BaseModel):
 @router.get("/api/users", tags=["api"])
 def users_api(request: Request, session: DbSession, principal: Admin) -> list[UserOut]:
     """Accounts of the administrator's units; names masked."""
-    views = user_admin.users_of(session, principal, _now())
+    views = user_admin_queries.users_of(session, principal, _now())
     audit(request, principal, Action.USER_LIST, object_type="user", object_id=f"{len(views)} rows")
     return [UserOut.model_validate(v, from_attributes=True) for v in views]
 
@@ -90,7 +89,7 @@ def users_page(
     request: Request, session: DbSession, principal: Admin, notice: str | None = None
 ) -> HTMLResponse:
     """用户管理: accounts and API tokens of the administrator's units."""
-    views = user_admin.users_of(session, principal, _now())
+    views = user_admin_queries.users_of(session, principal, _now())
     audit(request, principal, Action.USER_LIST, object_type="user", object_id=f"{len(views)} rows")
     return _users_page(request, session, principal, views, notice=NOTICES.get(notice or ""))
 
@@ -99,7 +98,7 @@ def _users_page(
     request: Request,
     session: Session,
     principal: Principal,
-    views: list[user_admin.UserView],
+    views: list[user_admin_queries.UserView],
     *,
     notice: str | None = None,
     error: str | None = None,
@@ -107,8 +106,8 @@ def _users_page(
 ) -> HTMLResponse:
     context = {
         "users": views,
-        "tokens": user_admin.tokens_of(session, principal),
-        "units": user_admin.units_of(session, principal),
+        "tokens": user_admin_queries.tokens_of(session, principal),
+        "units": user_admin_queries.units_of(session, principal),
         "roles": list(Role),
         "role_labels": {r.value: r.label for r in Role},
         "notice": notice,
@@ -127,11 +126,11 @@ def add_user(request: Request, session: DbSession, principal: Admin, form: FormF
     now = _now()
     try:
         with UnitOfWork(request.app.state.session_factory) as uow:
-            user_id, password = user_admin.add_user(
+            user_id, password = accounts.add_user(
                 uow.session, _config(request).passwords, principal, now=now, **fields
             )
             uow.commit()
-    except AccountError as exc:
+    except accounts.AccountError as exc:
         audit(
             request,
             principal,
@@ -141,7 +140,7 @@ def add_user(request: Request, session: DbSession, principal: Admin, form: FormF
             object_unit_id=fields["unit_id"][:64] or None,
             outcome="refused",
         )
-        views = user_admin.users_of(session, principal, now)
+        views = user_admin_queries.users_of(session, principal, now)
         return _users_page(request, session, principal, views, error=str(exc), form=fields)
     audit(
         request,
@@ -168,12 +167,12 @@ def _user_action(
     principal: Principal,
     user_id: int,
     action: Action,
-    apply: Callable[[Session, UserRow], str],
+    apply: Callable[[Session, Account], str],
 ) -> tuple[bool, str]:
     """Apply `apply` to a user of the principal's units in one transaction and audit it:
     (done, its result). Administrators do not act on their own account here (done is False)."""
     with UnitOfWork(request.app.state.session_factory) as uow:
-        user = user_admin.scoped_user(uow.session, principal, user_id)
+        user = user_admin_queries.scoped_user(uow.session, principal, user_id)
         if user is None:
             raise _missing(request, principal, "user", user_id)
         if user.username == principal.user_id:
@@ -190,9 +189,9 @@ def _back(notice: str) -> RedirectResponse:
     return RedirectResponse(f"/users?notice={notice}", status_code=303)
 
 
-def _set_active(active: bool) -> Callable[[Session, UserRow], str]:
-    def apply(session: Session, user: UserRow) -> str:
-        user_admin.set_active(session, user, active)
+def _set_active(active: bool) -> Callable[[Session, Account], str]:
+    def apply(session: Session, user: Account) -> str:
+        accounts.set_active(session, user, active)
         return ""
 
     return apply
@@ -215,8 +214,8 @@ def enable(request: Request, principal: Admin, user_id: int) -> Response:
 def unlock(request: Request, principal: Admin, user_id: int) -> Response:
     now = _now()
 
-    def apply(session: Session, user: UserRow) -> str:
-        user_admin.unlock(session, user, now)
+    def apply(session: Session, user: Account) -> str:
+        accounts.unlock(session, user, now)
         return ""
 
     done, _ = _user_action(request, principal, user_id, Action.USER_UNLOCKED, apply)
@@ -228,9 +227,9 @@ def reset_password(request: Request, principal: Admin, user_id: int) -> Response
     """A new generated password, shown once; every session of the user ends."""
     names: list[str] = []
 
-    def apply(session: Session, user: UserRow) -> str:
+    def apply(session: Session, user: Account) -> str:
         names.append(user.username)
-        return user_admin.reset_password(session, _config(request).passwords, user)[0]
+        return accounts.reset_password(session, _config(request).passwords, user)[0]
 
     done, password = _user_action(request, principal, user_id, Action.PASSWORD_RESET, apply)
     return _once(request, names[0], password, "密码已重置") if done else _back("self")
@@ -239,11 +238,11 @@ def reset_password(request: Request, principal: Admin, user_id: int) -> Response
 @router.post("/users/tokens/{token_id}/revoke", include_in_schema=False)
 def revoke_token(request: Request, principal: Admin, token_id: int) -> Response:
     with UnitOfWork(request.app.state.session_factory) as uow:
-        token = user_admin.scoped_token(uow.session, principal, token_id)
+        token = user_admin_queries.scoped_token(uow.session, principal, token_id)
         if token is None:
             raise _missing(request, principal, "api_token", token_id)
         unit_id, name = token.unit_id, token.name
-        user_admin.revoke_token(uow.session, token)
+        accounts.revoke_token(uow.session, token)
         uow.commit()
     audit(
         request,
@@ -273,7 +272,7 @@ def change_password(request: Request, principal: CurrentPrincipal, form: FormFie
         )
     config = _config(request)
     with UnitOfWork(request.app.state.session_factory) as uow:
-        change = user_admin.change_password(
+        change = accounts.change_password(
             uow.session,
             config.passwords,
             config.lockout,
@@ -286,9 +285,9 @@ def change_password(request: Request, principal: CurrentPrincipal, form: FormFie
         )
         uow.commit()
     action = Action.LOCKED if change.just_locked else Action.PASSWORD_CHANGED
-    failed = change.result is not LoginResult.OK
+    failed = change.result is not accounts.LoginResult.OK
     outcome = change.result.value if failed else "ok" if change.problem is None else "refused"
     audit(request, principal, action, object_type="user", object_id=principal.user_id, outcome=outcome)
-    status = 200 if change.problem is None else 423 if change.result is LoginResult.LOCKED else 400
+    status = 200 if change.problem is None else 423 if change.result is accounts.LoginResult.LOCKED else 400
     context = {"message": change.problem, "done": change.problem is None}
     return _render(request, "users/password.html", context, status)

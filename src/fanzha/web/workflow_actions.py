@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from fanzha.auth.model import Permission
 from fanzha.clock import Clock
 from fanzha.dispatch.service import LadderDispatcher
-from fanzha.store.db import UnitOfWork
+from fanzha.uow import UnitOfWork
 from fanzha.warning import lifecycle as lc
 from fanzha.warning import service
 from fanzha.warning.deadlines import WorkflowConfig

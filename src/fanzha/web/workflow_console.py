@@ -10,8 +10,8 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from fanzha.store.workflow import load_units
 from fanzha.warning import lifecycle as lc
+from fanzha.warning.workflow_repository import load_units
 from fanzha.web import queries
 from fanzha.web import workflow_queries as wq
 from fanzha.web.console import render_not_found

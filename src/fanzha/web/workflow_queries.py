@@ -14,17 +14,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fanzha.dispatch.repository import OutboxRepository
 from fanzha.event.codes import RiskLevel
 from fanzha.masking import mask_phone
-from fanzha.store.codec import warning_from_row
-from fanzha.store.outbox import OutboxRepository
 from fanzha.store.tables import WarningRow
 from fanzha.store.tables_workflow import DeadlineRow, WorkflowRow
-from fanzha.store.workflow import WorkflowRepository, load_units
 from fanzha.warning import lifecycle as lc
 from fanzha.warning.deadlines import WorkflowConfig
 from fanzha.warning.kpis import FLAG_LABELS, Kpis, WarningFacts, compute, flags
 from fanzha.warning.model import OPEN_STATUSES, WarningStatus
+from fanzha.warning.repository import warning_from_row
+from fanzha.warning.workflow_repository import WorkflowRepository, load_units
 from fanzha.web import queries
 from fanzha.web.deps import Principal
 from fanzha.web.workflow_labels import (

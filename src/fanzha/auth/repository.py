@@ -1,24 +1,60 @@
-"""All SQL of accounts, sessions, API tokens, login attempts and the audit log. Nothing here commits."""
+"""All SQL of accounts, sessions, API tokens and login attempts. Nothing here commits.
+
+Rows never leave this module: readers get the frozen records of `auth/model.py`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from fanzha.audit.model import AuditEntry
+from fanzha.auth.model import Account, ApiToken, ConsoleSession
 from fanzha.store.tables import UnitRow
-from fanzha.store.tables_auth import (
-    ApiTokenRow,
-    AuditRow,
-    LoginAttemptRow,
-    SessionRow,
-    UserRow,
-)
+from fanzha.store.tables_auth import ApiTokenRow, LoginAttemptRow, SessionRow, UserRow
+
+
+def _account(row: UserRow) -> Account:
+    return Account(
+        user_id=row.user_id,
+        username=row.username,
+        display_name=row.display_name,
+        password_hash=row.password_hash,
+        role=row.role,
+        unit_id=row.unit_id,
+        active=row.active,
+        locked_until=row.locked_until,
+        created_at=row.created_at,
+    )
+
+
+def _token(row: ApiTokenRow) -> ApiToken:
+    return ApiToken(
+        token_id=row.token_id,
+        name=row.name,
+        token_hash=row.token_hash,
+        role=row.role,
+        unit_id=row.unit_id,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        revoked=row.revoked,
+        last_used_at=row.last_used_at,
+    )
+
+
+def _session_record(row: SessionRow) -> ConsoleSession:
+    return ConsoleSession(
+        token_hash=row.token_hash,
+        user_id=row.user_id,
+        csrf_token=row.csrf_token,
+        created_at=row.created_at,
+        last_seen_at=row.last_seen_at,
+        expires_at=row.expires_at,
+        revoked=row.revoked,
+        address=row.address,
+    )
 
 
 class AuthRepository:
@@ -42,11 +78,13 @@ class AuthRepository:
         self._session.flush()
         return row.user_id
 
-    def user_by_name(self, username: str) -> UserRow | None:
-        return self._session.scalars(select(UserRow).where(UserRow.username == username)).one_or_none()
+    def user_by_name(self, username: str) -> Account | None:
+        row = self._session.scalars(select(UserRow).where(UserRow.username == username)).one_or_none()
+        return _account(row) if row is not None else None
 
-    def user(self, user_id: int) -> UserRow | None:
-        return self._session.get(UserRow, user_id)
+    def user(self, user_id: int) -> Account | None:
+        row = self._session.get(UserRow, user_id)
+        return _account(row) if row is not None else None
 
     def set_locked_until(self, user_id: int, until: datetime | None) -> None:
         self._session.execute(update(UserRow).where(UserRow.user_id == user_id).values(locked_until=until))
@@ -63,6 +101,11 @@ class AuthRepository:
 
     def unit_exists(self, unit_id: str) -> bool:
         return self._session.get(UnitRow, unit_id) is not None
+
+    def unit_names(self) -> list[tuple[str, str]]:
+        """(unit id, name) of every unit, by id."""
+        rows = self._session.execute(select(UnitRow.unit_id, UnitRow.name).order_by(UnitRow.unit_id))
+        return [(u, n) for u, n in rows]
 
     # --- login attempts ----------------------------------------------------------------------
     def record_attempt(self, *, username: str, address: str, at: datetime, success: bool) -> None:
@@ -118,8 +161,9 @@ class AuthRepository:
             )
         )
 
-    def session(self, token_hash: str) -> SessionRow | None:
-        return self._session.get(SessionRow, token_hash)
+    def session(self, token_hash: str) -> ConsoleSession | None:
+        row = self._session.get(SessionRow, token_hash)
+        return _session_record(row) if row is not None else None
 
     def touch_session(self, token_hash: str, now: datetime) -> None:
         self._session.execute(
@@ -139,12 +183,12 @@ class AuthRepository:
         result = self._session.execute(stmt.values(revoked=True))
         return int(getattr(result, "rowcount", 0) or 0)
 
-    def users_in(self, unit_ids: frozenset[str] | None) -> list[UserRow]:
+    def users_in(self, unit_ids: frozenset[str] | None) -> list[Account]:
         """Users of these units (None: every user), by unit then name."""
         stmt = select(UserRow).order_by(UserRow.unit_id, UserRow.username)
         if unit_ids is not None:
             stmt = stmt.where(UserRow.unit_id.in_(sorted(unit_ids)))
-        return list(self._session.scalars(stmt))
+        return [_account(r) for r in self._session.scalars(stmt)]
 
     def set_active(self, user_id: int, active: bool) -> None:
         self._session.execute(update(UserRow).where(UserRow.user_id == user_id).values(active=active))
@@ -173,9 +217,10 @@ class AuthRepository:
         self._session.flush()
         return row.token_id
 
-    def token_by_hash(self, token_hash: str) -> ApiTokenRow | None:
+    def token_by_hash(self, token_hash: str) -> ApiToken | None:
         stmt = select(ApiTokenRow).where(ApiTokenRow.token_hash == token_hash)
-        return self._session.scalars(stmt).one_or_none()
+        row = self._session.scalars(stmt).one_or_none()
+        return _token(row) if row is not None else None
 
     def touch_token(self, token_id: int, now: datetime) -> None:
         self._session.execute(
@@ -190,79 +235,14 @@ class AuthRepository:
         )
         return bool(getattr(result, "rowcount", 0))
 
-    def tokens(self) -> list[ApiTokenRow]:
-        return list(self._session.scalars(select(ApiTokenRow).order_by(ApiTokenRow.token_id)))
+    def tokens(self) -> list[ApiToken]:
+        return [_token(r) for r in self._session.scalars(select(ApiTokenRow).order_by(ApiTokenRow.token_id))]
 
-    def token(self, token_id: int) -> ApiTokenRow | None:
-        return self._session.get(ApiTokenRow, token_id)
+    def token(self, token_id: int) -> ApiToken | None:
+        row = self._session.get(ApiTokenRow, token_id)
+        return _token(row) if row is not None else None
 
     def revoke_token_id(self, token_id: int) -> None:
         self._session.execute(
             update(ApiTokenRow).where(ApiTokenRow.token_id == token_id).values(revoked=True)
         )
-
-
-@dataclass(frozen=True, slots=True)
-class AuditQuery:
-    """Filters of an audit search; None means any."""
-
-    actor: str | None = None
-    action: str | None = None
-    object_type: str | None = None
-    object_id: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-    unit_ids: frozenset[str] | None = None  # the searcher's scope: actor unit or object unit within it
-    limit: int = 200
-    offset: int = 0
-
-
-class AuditRepository:
-    """Appends to and searches the audit log. There is deliberately no update or delete."""
-
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def append(self, entry: AuditEntry) -> None:
-        self._session.execute(
-            insert(AuditRow).values(
-                at=entry.at,
-                actor=entry.actor[:80],
-                role=entry.role[:32],
-                unit_id=entry.unit_id,
-                action=entry.action[:64],
-                object_type=entry.object_type,
-                object_id=entry.object_id[:80] if entry.object_id else None,
-                object_unit_id=entry.object_unit_id,
-                fields=list(entry.fields),
-                purpose=entry.purpose[:200] if entry.purpose else None,
-                address=entry.address[:64] if entry.address else None,
-                outcome=entry.outcome[:16],
-            )
-        )
-
-    def search(self, query: AuditQuery) -> list[AuditRow]:
-        stmt = select(AuditRow)
-        for column, value in (
-            (AuditRow.actor, query.actor),
-            (AuditRow.action, query.action),
-            (AuditRow.object_type, query.object_type),
-            (AuditRow.object_id, query.object_id),
-        ):
-            if value:
-                stmt = stmt.where(column == value)
-        if query.since is not None:
-            stmt = stmt.where(AuditRow.at >= query.since)
-        if query.until is not None:
-            stmt = stmt.where(AuditRow.at < query.until)
-        if query.unit_ids is not None:
-            units = sorted(query.unit_ids)
-            stmt = stmt.where(or_(AuditRow.unit_id.in_(units), AuditRow.object_unit_id.in_(units)))
-        stmt = stmt.order_by(AuditRow.at.desc(), AuditRow.id.desc()).limit(query.limit).offset(query.offset)
-        return list(self._session.scalars(stmt))
-
-    def count(self, actions: Iterable[str] | None = None) -> int:
-        stmt = select(func.count()).select_from(AuditRow)
-        if actions is not None:
-            stmt = stmt.where(AuditRow.action.in_(list(actions)))
-        return int(self._session.scalar(stmt) or 0)

@@ -1,6 +1,12 @@
-"""Account services: create users and tokens, log in with lockout, resolve sessions and tokens.
+"""Account services: create users and tokens, log in with lockout, resolve sessions and tokens, and the
+city administrator's changes within a unit subtree (add, disable, unlock, reset, revoke) and a user's own
+password change.
 
 They work inside a caller's transaction (a `UnitOfWork` session) and never commit themselves.
+A city administrator manages the users and API tokens of their unit and the units below it
+(`Principal.can_see`; see `auth/queries.py` for the scoped look-ups). Generated passwords are returned
+once and stored only as Argon2id hashes. Every change that invalidates credentials revokes the
+affected sessions.
 """
 
 from __future__ import annotations
@@ -12,12 +18,11 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from fanzha.auth.lockout import LockoutPolicy
-from fanzha.auth.model import Principal, Role
-from fanzha.auth.passwords import Passwords, password_problem
+from fanzha.auth.model import Account, ApiToken, Principal, Role
+from fanzha.auth.passwords import Passwords, generate_password, password_problem
+from fanzha.auth.repository import AuthRepository
 from fanzha.auth.scope import unit_scope
 from fanzha.auth.tokens import hash_secret, new_api_token, new_secret
-from fanzha.store.auth_repository import AuthRepository
-from fanzha.store.tables_auth import UserRow
 
 TOUCH_EVERY = timedelta(minutes=1)  # write last_seen at most once a minute per session
 
@@ -42,7 +47,7 @@ class LoginResult(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Login:
     result: LoginResult
-    user: UserRow | None = None
+    user: Account | None = None
     just_locked: bool = False
 
 
@@ -207,3 +212,109 @@ def resolve_token(session: Session, token: str, now: datetime) -> Resolved | Non
 
 def end_session(session: Session, token: str) -> None:
     AuthRepository(session).revoke_session(hash_secret(token))
+
+
+# Administration within the principal's units ---------------------------------------------------------
+
+
+def add_user(
+    session: Session,
+    passwords: Passwords,
+    principal: Principal,
+    *,
+    username: str,
+    display_name: str,
+    role: str,
+    unit_id: str,
+    now: datetime,
+) -> tuple[int, str]:
+    """Create an account in the principal's units with a generated password: (user id, password)."""
+    username = username.strip()
+    if not username or len(username) > 64 or any(c.isspace() for c in username):
+        raise AccountError("用户名须为 1 至 64 个字符，且不含空白")
+    if role not in {r.value for r in Role}:
+        raise AccountError("请选择有效的角色")
+    if not principal.can_see(unit_id) or not AuthRepository(session).unit_exists(unit_id):
+        raise AccountError("单位不存在或不在您的管辖范围内")
+    if AuthRepository(session).user_by_name(username) is not None:
+        raise AccountError("用户名已被使用")
+    password = generate_password(username)
+    user_id = create_user(
+        session,
+        passwords,
+        username=username,
+        password=password,
+        role=role,
+        unit_id=unit_id,
+        now=now,
+        display_name=display_name.strip()[:100] or None,
+    )
+    return user_id, password
+
+
+def set_active(session: Session, user: Account, active: bool) -> None:
+    """Enable or disable an account; disabling ends all its sessions at once."""
+    repo = AuthRepository(session)
+    repo.set_active(user.user_id, active)
+    if not active:
+        repo.revoke_sessions_of(user.user_id)
+
+
+def unlock(session: Session, user: Account, now: datetime) -> None:
+    """End a lock now. The lock's end is kept (`locked_until = now`) so failures before it no longer
+    count towards the next lock."""
+    AuthRepository(session).set_locked_until(user.user_id, now)
+
+
+def reset_password(session: Session, passwords: Passwords, user: Account) -> tuple[str, int]:
+    """A new generated password (returned once) and every session of the user revoked: (password, n)."""
+    repo = AuthRepository(session)
+    password = generate_password(user.username)
+    repo.set_password_hash(user.user_id, passwords.hash(password))
+    return password, repo.revoke_sessions_of(user.user_id)
+
+
+def revoke_token(session: Session, token: ApiToken) -> None:
+    AuthRepository(session).revoke_token_id(token.token_id)
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordChange:
+    """The outcome of a self-service change: `problem` is a message safe to show, None on success."""
+
+    problem: str | None
+    result: LoginResult = LoginResult.OK
+    just_locked: bool = False
+
+
+def change_password(
+    session: Session,
+    passwords: Passwords,
+    policy: LockoutPolicy,
+    *,
+    username: str,
+    current: str,
+    new: str,
+    address: str,
+    now: datetime,
+    keep_session: str | None,
+) -> PasswordChange:
+    """Check the current password as a login would (attempt recorded, lockout applies), then set the
+    new one under the creation rules and revoke every other session of the user."""
+    login = authenticate(
+        session, passwords, policy, username=username, password=current, address=address, now=now
+    )
+    if login.result is not LoginResult.OK or login.user is None:
+        message = (
+            "当前密码错误" if login.result is LoginResult.BAD_CREDENTIALS else "尝试次数过多，请稍后再试"
+        )
+        return PasswordChange(message, login.result, login.just_locked)
+    problem = password_problem(new, username)
+    if problem is None and new == current:
+        problem = "新密码不能与当前密码相同"
+    if problem is not None:
+        return PasswordChange(problem)
+    repo = AuthRepository(session)
+    repo.set_password_hash(login.user.user_id, passwords.hash(new))
+    repo.revoke_sessions_of(login.user.user_id, keep=hash_secret(keep_session) if keep_session else None)
+    return PasswordChange(None)

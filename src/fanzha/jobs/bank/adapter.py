@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from fanzha.funds.bank.protocol import Answer, BadAnswerError, Instruction, parse_envelope
+from fanzha.funds.protocol import Answer, BadAnswerError, Instruction, parse_envelope
 
 
 class BankUnavailableError(RuntimeError):

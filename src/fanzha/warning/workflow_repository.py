@@ -11,14 +11,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fanzha.event.codes import UnitLevel
-from fanzha.store.codec import warning_from_row
 from fanzha.store.tables import PersonRow, UnitRow, WarningRow
 from fanzha.store.tables_workflow import DeadlineRow, TransitionRow, WorkflowRow
 from fanzha.warning.deadlines import Due
 from fanzha.warning.lifecycle import Channel, DeadlineKind, Facts, Outcome
 from fanzha.warning.model import Warning, WarningStatus
+from fanzha.warning.ports import StaleVersionError, TransitionRecord, WorkflowState
+from fanzha.warning.repository import warning_from_row
 from fanzha.warning.routing import Residence, UnitNode, UnitTree
-from fanzha.warning.service import StaleVersionError, TransitionRecord, WorkflowState
 
 PENDING, MET, FIRED, CANCELLED = "PENDING", "MET", "FIRED", "CANCELLED"
 _STATE_FIELDS = (

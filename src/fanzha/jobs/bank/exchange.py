@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from fanzha.clock import Clock
 from fanzha.funds import followups, service
-from fanzha.funds.bank.adapter import BankAdapter, BankUnavailableError
-from fanzha.funds.bank.protocol import Answer, BadAnswerError
-from fanzha.store.db import UnitOfWork
+from fanzha.funds.protocol import Answer, BadAnswerError
+from fanzha.jobs.bank.adapter import BankAdapter, BankUnavailableError
+from fanzha.uow import UnitOfWork
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
 # records "no usable answer" (session, reason, now) on whatever the exchange was about

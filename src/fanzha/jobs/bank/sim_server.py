@@ -19,8 +19,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from fanzha.funds.bank.protocol import PROTOCOL, Answer, Instruction
 from fanzha.funds.model import BankResult
+from fanzha.funds.protocol import PROTOCOL, Answer, Instruction
 
 _RESULT = {
     "STOP_PAYMENT": BankResult.STOPPED,
