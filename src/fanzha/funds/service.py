@@ -27,7 +27,7 @@ from fanzha.funds.model import (
 )
 from fanzha.funds.protocol import PROTOCOL, Answer, Instruction
 from fanzha.funds.repository import FundsRepository, StoreGraph
-from fanzha.funds.stats import Fact, Period, StatsRow, aggregate
+from fanzha.funds.stats import Period, StatsRow, aggregate
 from fanzha.funds.trace import Trace, TraceSettings, account_root, trace
 
 
@@ -320,8 +320,4 @@ def sweep(session: Session, now: datetime, settings: FundsSettings | None = None
 # -- statistics ------------------------------------------------------------------------------------------
 def statistics(session: Session, period: Period, tz: tzinfo) -> list[StatsRow]:
     """Amounts and accounts stopped, frozen and returned, by unit and period."""
-    stops, freezes, decisions = FundsRepository(session).stat_rows()
-    facts = [Fact("STOPPED", r.unit_id, r.stopped_at, r.amount_fen, r.account) for r in stops if r.stopped_at]
-    facts += [Fact("FROZEN", r.unit_id, r.starts_at, r.amount_fen, r.account) for r in freezes if r.starts_at]
-    facts += [Fact("RETURNED", r.unit_id, r.decided_at, r.amount_fen, r.victim_id) for r in decisions]
-    return aggregate(facts, period, tz)
+    return aggregate(FundsRepository(session).stat_facts(), period, tz)
