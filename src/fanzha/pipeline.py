@@ -26,11 +26,10 @@ from fanzha.warning.model import Warning
 
 
 class Directory(Protocol):
-    """Who is behind a phone or account, and which unit is responsible for a person."""
+    """Who is behind a phone or account. (Which unit owns a warning is decided at intake, once:
+    `warning.routing.intake_assignment`; the pipeline opens warnings without an owner.)"""
 
     def person_for(self, identifier: str) -> str | None: ...
-
-    def unit_for(self, person_id: str) -> str | None: ...
 
 
 class EventRepository(Protocol):
@@ -75,7 +74,6 @@ class PipelineContext:
     policy: Policy
     detection: DetectionContext
     directory: Directory
-    fallback_unit: str | None = None
     detectors: tuple[Detector, ...] = field(default_factory=lambda: tuple(DETECTORS.values()))
     # A candidate policy scored beside the active one; what it would do is recorded, never dispatched.
     shadow_policy: Policy | None = None
@@ -165,8 +163,7 @@ def handle(event: Event, *, uow: UnitOfWork, state: KeyedState, ctx: PipelineCon
     if assessment is None:
         return Handled(evaluation, None, False)
     current = uow.warnings.open_for(assessment.subject_key)
-    unit = ctx.directory.unit_for(assessment.person_id) if assessment.person_id else None
-    updated = open_or_enrich(current, assessment, unit or ctx.fallback_unit)
+    updated = open_or_enrich(current, assessment)
     warning_id = uow.warnings.save(updated) if updated is not None else None
     uow.assessments.add(assessment, warning_id=warning_id)
     if evaluation.shadow is not None:

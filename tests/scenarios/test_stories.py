@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from fanzha.event.codes import FraudType, RiskLevel
+from fanzha.jobs.worker import Worker
 from fanzha.store.engine import session_factory
 from fanzha.stream.runner import Runner
 from fanzha.stream.sources import read_records
@@ -22,6 +23,7 @@ def run_story(engine: Engine, tmp_path: Path, story: list[dict]) -> list[Warning
     path = tmp_path / "story.jsonl"
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in story), encoding="utf-8")
     Runner(engine, event_time=True).run(read_records(path), source="story")
+    Worker(engine).route_received()  # the intake gives each new warning to its owner, as `serve` does
     with UnitOfWork(session_factory(engine)) as uow:
         return uow.warnings.list(open_only=False)
 

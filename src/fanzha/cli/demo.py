@@ -62,9 +62,10 @@ def demo(
         f"ground truth: {len(world.episodes)} victims targeted, {victims_paid} paid; truth in {truth}"
     )
     console.print(f"store: {settings.database_url}")
-    create_demo_accounts(engine, settings)
+    # Routed first: the demo officer works at the station the intake gave the most warnings.
     routed = Worker(engine, fallback_unit=settings.fallback_unit).route_received()
     console.print(f"预警下发 warnings routed to their stations: {routed}")
+    create_demo_accounts(engine, settings)
     if serve:
         serve_console(settings, engine, fake_sms=True)
 

@@ -69,7 +69,6 @@ def ingest(
         engine,
         event_time=event_time,
         batch_size=batch_size or settings.batch_size,
-        fallback_unit=settings.fallback_unit,
         snapshot_path=snapshot,
     )
     print_summary(ingest_path(runner, path))

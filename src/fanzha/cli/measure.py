@@ -108,13 +108,12 @@ def evaluate_only(events: Sequence[Event], ctx: PipelineContext, clock: ManualCl
 def context_for(world: World) -> tuple[PipelineContext, ManualClock]:
     owners = {f"phone:{p.phone}": p.person_id for p in world.phones}
     owners |= {f"account:{a.account}": a.person_id for a in world.accounts}
-    units = {p.person_id: p.unit_id for p in world.persons if p.unit_id}
     clock = ManualClock(datetime(2000, 1, 1, tzinfo=UTC))
     ctx = PipelineContext(
         clock=clock,
         policy=default_policy(),
         detection=DetectionContext(lists=IndicatorLists(world.indicators)),
-        directory=InMemoryDirectory(owners, units),
+        directory=InMemoryDirectory(owners),
     )
     return ctx, clock
 

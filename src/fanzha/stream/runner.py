@@ -27,7 +27,7 @@ from fanzha.event.model import Event
 from fanzha.event.parse import Rejection, parse_line, parse_mapping
 from fanzha.pipeline import Handled, PipelineContext, evaluate, handle
 from fanzha.risk.policy import Policy, default_policy
-from fanzha.store.directory import city_unit, load_directory, load_indicators, load_profiles
+from fanzha.store.directory import load_directory, load_indicators, load_profiles
 from fanzha.store.engine import session_factory
 from fanzha.stream.snapshot import Snapshot, fingerprint, read_snapshot, write_snapshot
 from fanzha.stream.sources import RawRecord
@@ -91,7 +91,6 @@ class Runner:
         event_time: bool = False,
         batch_size: int = 500,
         detector_settings: DetectorSettings | None = None,
-        fallback_unit: str | None = None,
         shadow_policy: Policy | None = None,
         snapshot_path: Path | None = None,
         snapshot_every: int = 200,
@@ -106,7 +105,6 @@ class Runner:
             directory = load_directory(session)
             lists = load_indicators(session)
             profiles = load_profiles(session)
-            fallback = fallback_unit or city_unit(session)
         self.ctx = PipelineContext(
             clock=self._event_clock or clock or SystemClock(),
             policy=policy,
@@ -114,7 +112,6 @@ class Runner:
                 lists=lists, settings=settings, profiles=profiles, text_scorer=default_scorer()
             ),
             directory=directory,
-            fallback_unit=fallback,
             shadow_policy=shadow_policy,
         )
         self._window = max(
