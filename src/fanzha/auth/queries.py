@@ -17,17 +17,23 @@ from fanzha.masking import mask_name
 
 
 @dataclass(frozen=True, slots=True)
-class UserView:
-    """One account as the administrator sees it: the personal name masked, no hash."""
+class UserSummary:
+    """One account as listed (the API's shape): the personal name masked, no hash."""
 
     user_id: int
     username: str
     masked_name: str
     role: str
-    role_label: str
     unit_id: str
     active: bool
     locked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class UserView(UserSummary):
+    """One account as the administrator's page shows it."""
+
+    role_label: str
     created_at: datetime
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -21,14 +22,13 @@ from rich.progress import (
 )
 from rich.table import Table
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
 from fanzha.audit.model import AuditEntry
-from fanzha.audit.repository import AuditRepository
 from fanzha.settings import Settings
 from fanzha.store.engine import make_engine, migrate
 from fanzha.stream.runner import Runner, Summary
 from fanzha.stream.sources import SourceError, count_records, files_in, read_records
+from fanzha.uow import UnitOfWork
 
 console = Console()
 err_console = Console(stderr=True)
@@ -109,7 +109,7 @@ def print_summary(summary: Summary) -> None:
 
 
 def audit_cli(
-    session: Session,
+    uow: UnitOfWork,
     action: str,
     *,
     at: datetime,
@@ -120,7 +120,7 @@ def audit_cli(
     purpose: str | None = None,
 ) -> None:
     """Append the audit row of an action taken at the command line (actor `cli`, no role or unit)."""
-    AuditRepository(session).append(
+    uow.audit.append(
         AuditEntry(
             at=at,
             actor="cli",
@@ -134,3 +134,10 @@ def audit_cli(
             purpose=purpose,
         )
     )
+
+
+def to_json(value: object) -> Any:
+    """A read model (frozen dataclass) as JSON-ready data, the way the API serialises it."""
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(type(value)).dump_python(value, mode="json")

@@ -13,20 +13,20 @@ from fanzha.cli import funds_holds, funds_returns
 from fanzha.cli.common import console, err_console, open_store
 from fanzha.clock import SystemClock
 from fanzha.funds import freeze as fz
+from fanzha.funds import queries as fq
 from fanzha.funds import service
 from fanzha.funds.config import funds_settings
 from fanzha.funds.model import AllocationRule, TransitionError
-from fanzha.funds.repository import FundsRepository, StoreGraph
 from fanzha.funds.stats import Period
 from fanzha.funds.trace import Trace, TraceSettings
 from fanzha.jobs.bank import exchange
 from fanzha.jobs.bank.adapter import BankAdapter
 from fanzha.jobs.bank.sim_server import SimulatedBank
 from fanzha.masking import mask_account
+from fanzha.present import DISPLAY_TZ, format_time, format_yuan
 from fanzha.settings import Settings
 from fanzha.store.engine import session_factory
 from fanzha.uow import UnitOfWork
-from fanzha.web.present import DISPLAY_TZ, format_time, format_yuan
 
 app = typer.Typer(help="资金 funds: trace the chain, stop payment, freeze, statistics", no_args_is_help=True)
 app.add_typer(funds_holds.app, name="hold")
@@ -92,7 +92,7 @@ def backfill_command() -> None:
     """Index transfers stored before the trace index existed."""
     new_uow = _new_uow()
     with new_uow() as uow:
-        added = FundsRepository(uow.session).backfill_transfers()
+        added = uow.funds.backfill_transfers()
         uow.commit()
     console.print(f"indexed {added} transfers")
 
@@ -112,7 +112,7 @@ def stop_command(
     """Issue a 紧急止付 on the payee of a transfer and send it to the bank."""
     new_uow = _new_uow()
     with new_uow() as uow:
-        edge = StoreGraph(uow.session).transfer(event_id)
+        edge = fq.transfer(uow.session, event_id)
         if edge is None:
             _fail(LookupError("no such transfer"))
         try:

@@ -13,10 +13,10 @@ from fanzha.funds import holds_service as hs
 from fanzha.funds.hold import HoldSettings
 from fanzha.funds.model import Effect, ProtectiveHold, TransitionError
 from fanzha.masking import mask_account
+from fanzha.present import format_time
 from fanzha.settings import Settings
 from fanzha.store.engine import session_factory
 from fanzha.uow import UnitOfWork
-from fanzha.web.present import format_time
 
 app = typer.Typer(help="保护性止付 protective holds: propose, confirm, release", no_args_is_help=True)
 

@@ -12,16 +12,17 @@ import typer
 from pydantic import ValidationError
 from rich.table import Table
 
-from fanzha.cli.common import console, err_console, open_store
+from fanzha.cli.common import console, err_console, open_store, to_json
 from fanzha.clock import SystemClock
 from fanzha.funds import returns_service as rs
 from fanzha.funds.model import TransitionError
+from fanzha.funds.queries import decided_view, decision_view, plan_view
 from fanzha.funds.returns import ProRata, ReturnDecision, ReturnPlan
+from fanzha.funds.returns_service import ReturnsIn, applicants_of
+from fanzha.present import format_time, format_yuan
 from fanzha.settings import Settings
 from fanzha.store.engine import session_factory
 from fanzha.uow import UnitOfWork
-from fanzha.web.funds_returns_api import ReturnsIn, applicants_of, decision_out, plan_out
-from fanzha.web.present import format_time, format_yuan
 
 app = typer.Typer(
     help="资金返还 returns: plan, publish the 30-day notice, issue 返还决定书", no_args_is_help=True
@@ -78,7 +79,7 @@ def _show_plan(p: ReturnPlan) -> None:
 
 def _show_decisions(decisions: list[ReturnDecision]) -> None:
     for d in decisions:
-        out = decision_out(d)
+        out = decision_view(d)
         console.print(
             f"{out.decision_no}  {out.victim_id}  {out.from_account} → {out.to_account}  "
             f"{format_yuan(out.amount_fen)}  {'溯源' if out.basis == 'TRACED' else '按比例'}"
@@ -96,7 +97,7 @@ def plan_command(freeze_id: str, applications: Applications, as_json: AsJson = F
         except (LookupError, ValueError) as exc:
             _refuse(exc)
     if as_json:
-        console.print_json(plan_out(result).model_dump_json())
+        console.print_json(data=to_json(plan_view(result)))
     else:
         _show_plan(result)
 
@@ -127,13 +128,7 @@ def decide_command(freeze_id: str, applications: Applications, as_json: AsJson =
             _refuse(exc)
         uow.commit()
     if as_json:
-        console.print_json(
-            data={
-                "plan": plan_out(done.plan).model_dump(mode="json"),
-                "decisions": [decision_out(d).model_dump(mode="json") for d in done.decisions],
-                "pro_rata_refused": done.pro_rata_refused,
-            }
-        )
+        console.print_json(data=to_json(decided_view(done.plan, done.decisions, done.pro_rata_refused)))
         return
     _show_plan(done.plan)
     _show_decisions(list(done.decisions))

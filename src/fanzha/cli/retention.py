@@ -72,7 +72,7 @@ def purge_command(
         if not dry_run:
             changed = [f"{k}={v}" for k, v in {**report.deleted, **report.anonymised}.items() if v]
             audit_cli(
-                uow.session,
+                uow,
                 Action.RETENTION_PURGE,
                 at=now,
                 object_type="retention",
@@ -94,7 +94,7 @@ def hold(
             err_console.print(f"[red]error:[/red] no warning {warning_id}")
             raise typer.Exit(2)
         audit_cli(
-            uow.session,
+            uow,
             Action.LEGAL_HOLD,
             at=now,
             object_type="warning",
@@ -113,7 +113,7 @@ def release(warning_id: Annotated[int, typer.Argument(help="the warning whose ho
         released = release_hold(uow.session, warning_id=warning_id, now=now)
         if released:
             audit_cli(
-                uow.session,
+                uow,
                 Action.LEGAL_HOLD_RELEASED,
                 at=now,
                 object_type="warning",

@@ -10,19 +10,18 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
 from fanzha.audit.model import Action
+from fanzha.auth.config import auth_config
 from fanzha.auth.model import Role
 from fanzha.auth.passwords import generate_password
-from fanzha.auth.repository import AuthRepository
 from fanzha.auth.service import AccountError, create_token, create_user
 from fanzha.cli.common import audit_cli, console, err_console, open_store
 from fanzha.settings import Settings
 from fanzha.store.engine import session_factory
-from fanzha.store.tables import UnitRow, WarningRow
 from fanzha.uow import UnitOfWork
-from fanzha.web.security import auth_config
+from fanzha.warning import workflow_queries
 
 users = typer.Typer(help="console accounts (passwords are Argon2id-hashed)", no_args_is_help=True)
 tokens = typer.Typer(help="API tokens for machine clients (banks, upstream feeds)", no_args_is_help=True)
@@ -32,7 +31,7 @@ ROLE_HELP = "one of: " + ", ".join(f"{r.value} ({r.label})" for r in Role)
 
 def city_unit(engine: Engine) -> str | None:
     with session_factory(engine)() as session:
-        return session.scalars(select(UnitRow.unit_id).where(UnitRow.level == "CITY").limit(1)).first()
+        return workflow_queries.unit_tree(session).city()
 
 
 def add_account(
@@ -52,7 +51,7 @@ def add_account(
             now=now,
         )
         audit_cli(
-            uow.session,
+            uow,
             Action.USER_CREATED,
             at=now,
             object_type="user",
@@ -125,7 +124,7 @@ def create(
         with UnitOfWork(session_factory(engine)) as uow:
             token = create_token(uow.session, name=name, role=role, unit_id=unit, now=now, valid_days=days)
             audit_cli(
-                uow.session,
+                uow,
                 Action.TOKEN_CREATED,
                 at=now,
                 object_type="api_token",
@@ -145,7 +144,7 @@ def revoke(name: Annotated[str, typer.Argument(help="the token's name")]) -> Non
     """Revoke an API token at once."""
     engine = open_store(Settings())
     with UnitOfWork(session_factory(engine)) as uow:
-        done = AuthRepository(uow.session).revoke_token(name)
+        done = uow.auth.revoke_token(name)
         uow.commit()
     if not done:
         err_console.print(f"[red]error:[/red] no active token named {name}")
@@ -156,23 +155,14 @@ def revoke(name: Annotated[str, typer.Argument(help="the token's name")]) -> Non
 def busiest_station(engine: Engine) -> str | None:
     """The station with the most open warnings (the demo's officer works there)."""
     with session_factory(engine)() as session:
-        stmt = (
-            select(WarningRow.unit_id, func.count())
-            .join(UnitRow, UnitRow.unit_id == WarningRow.unit_id)
-            .where(UnitRow.level == "STATION", WarningRow.status != "CLOSED")
-            .group_by(WarningRow.unit_id)
-            .order_by(func.count().desc(), WarningRow.unit_id)
-            .limit(1)
-        )
-        row = session.execute(stmt).first()
-    return str(row[0]) if row else None
+        return workflow_queries.busiest_station(session)
 
 
 def parent_unit(engine: Engine, unit_id: str | None) -> str | None:
     if unit_id is None:
         return None
     with session_factory(engine)() as session:
-        return session.scalar(select(UnitRow.parent_id).where(UnitRow.unit_id == unit_id))
+        return workflow_queries.unit_tree(session).parent(unit_id)
 
 
 def create_demo_accounts(engine: Engine, settings: Settings) -> None:

@@ -8,10 +8,10 @@ import typer
 from rich.table import Table
 
 from fanzha.cli.common import console, open_store
+from fanzha.present import format_time
 from fanzha.settings import Settings
 from fanzha.store.engine import session_factory
-from fanzha.web.present import format_time
-from fanzha.web.queries import list_warnings
+from fanzha.warning.queries import list_warnings
 
 app = typer.Typer(help="预警指令 warnings", no_args_is_help=True)
 

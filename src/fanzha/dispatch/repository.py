@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from fanzha.dispatch.model import OfficerTask, OutboxMessage
 from fanzha.store.tables import PhoneRow
 from fanzha.store.tables_workflow import SmsOutboxRow, TaskRow
 from fanzha.warning.model import Warning
@@ -25,6 +26,36 @@ def _insert_ignore(
     module = postgresql if dialect == "postgresql" else sqlite
     stmt = module.insert(table).values(**values).on_conflict_do_nothing(index_elements=["idempotency_key"])
     return bool(session.execute(stmt).rowcount == 1)  # type: ignore[attr-defined]
+
+
+def _message(r: SmsOutboxRow) -> OutboxMessage:
+    return OutboxMessage(
+        id=r.id,
+        warning_id=r.warning_id,
+        idempotency_key=r.idempotency_key,
+        phone=r.phone,
+        text=r.text,
+        status=r.status,
+        attempts=r.attempts,
+        next_attempt_at=r.next_attempt_at,
+        last_error=r.last_error,
+        gateway_id=r.gateway_id,
+        sent_at=r.sent_at,
+    )
+
+
+def _task(r: TaskRow) -> OfficerTask:
+    return OfficerTask(
+        id=r.id,
+        warning_id=r.warning_id,
+        unit_id=r.unit_id,
+        channel=r.channel,
+        title=r.title,
+        checklist=tuple(r.checklist or ()),
+        status=r.status,
+        created_at=r.created_at,
+        done_at=r.done_at,
+    )
 
 
 class OutboxRepository:
@@ -56,11 +87,12 @@ class OutboxRepository:
         }
         return _insert_ignore(self._session, SmsOutboxRow, values)
 
-    def due_sms(self, now: datetime, limit: int = 50) -> list[SmsOutboxRow]:
+    def due_sms(self, now: datetime, limit: int = 50) -> list[OutboxMessage]:
         stmt = select(SmsOutboxRow).where(
             SmsOutboxRow.status == SMS_PENDING, SmsOutboxRow.next_attempt_at <= now
         )
-        return list(self._session.scalars(stmt.order_by(SmsOutboxRow.next_attempt_at).limit(limit)))
+        rows = self._session.scalars(stmt.order_by(SmsOutboxRow.next_attempt_at).limit(limit))
+        return [_message(r) for r in rows]
 
     def next_sms_at(self) -> datetime | None:
         stmt = select(SmsOutboxRow.next_attempt_at).where(SmsOutboxRow.status == SMS_PENDING)
@@ -83,9 +115,9 @@ class OutboxRepository:
             .values(attempts=attempts, last_error=error[:200], next_attempt_at=retry_at)
         )
 
-    def sms_for(self, warning_ids: Sequence[int]) -> list[SmsOutboxRow]:
+    def sms_for(self, warning_ids: Sequence[int]) -> list[OutboxMessage]:
         stmt = select(SmsOutboxRow).where(SmsOutboxRow.warning_id.in_(list(warning_ids)))
-        return list(self._session.scalars(stmt.order_by(SmsOutboxRow.id)))
+        return [_message(r) for r in self._session.scalars(stmt.order_by(SmsOutboxRow.id))]
 
     def add_task(
         self,
@@ -110,9 +142,9 @@ class OutboxRepository:
         }
         return _insert_ignore(self._session, TaskRow, values)
 
-    def tasks_for(self, warning_id: int) -> list[TaskRow]:
+    def tasks_for(self, warning_id: int) -> list[OfficerTask]:
         stmt = select(TaskRow).where(TaskRow.warning_id == warning_id).order_by(TaskRow.id)
-        return list(self._session.scalars(stmt))
+        return [_task(r) for r in self._session.scalars(stmt)]
 
     def complete_tasks(self, warning_id: int, channels: Sequence[str], now: datetime) -> None:
         self._session.execute(

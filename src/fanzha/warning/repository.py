@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from fanzha.event.codes import FraudType, RiskLevel
 from fanzha.store.codec import reason_from_json, reason_to_json
-from fanzha.store.tables import WarningRow
+from fanzha.store.tables import AssessmentRow, DeadLetterRow, EventRow, PersonRow, UnitRow, WarningRow
 from fanzha.store.tables_lists import ShadowDecisionRow
 from fanzha.warning.dedup import ShadowDecision
-from fanzha.warning.model import Warning, WarningStatus
+from fanzha.warning.model import Identity, StoredAssessment, Warning, WarningStatus
 
 
 def warning_from_row(row: WarningRow) -> Warning:
@@ -119,6 +119,51 @@ class WarningRepository:
         if max_level is not None:
             stmt = stmt.where(WarningRow.level <= max_level)
         return {int(level): int(n) for level, n in self._session.execute(stmt)}
+
+    # the read side: names and assessments beside the warnings ----------------------------------------
+
+    def unit_names(self, unit_ids: Iterable[str | None]) -> dict[str, str]:
+        wanted = sorted({i for i in unit_ids if i})
+        if not wanted:
+            return {}
+        stmt = select(UnitRow.unit_id, UnitRow.name).where(UnitRow.unit_id.in_(wanted))
+        return {str(u): str(n) for u, n in self._session.execute(stmt)}
+
+    def person_names(self, person_ids: Iterable[str | None]) -> dict[str, str]:
+        """Real names, for masking only: the read side never lets them out unmasked."""
+        wanted = sorted({i for i in person_ids if i})
+        if not wanted:
+            return {}
+        stmt = select(PersonRow.person_id, PersonRow.name).where(PersonRow.person_id.in_(wanted))
+        return {str(p): str(n) for p, n in self._session.execute(stmt)}
+
+    def identity(self, person_id: str) -> Identity | None:
+        """The person's name, identity number and address in full (for the audited reveal only)."""
+        row = self._session.get(PersonRow, person_id)
+        return Identity(row.name, row.id_no, row.address) if row is not None else None
+
+    def assessments(self, warning_id: int) -> tuple[StoredAssessment, ...]:
+        """The assessments that raised or updated the warning, oldest first."""
+        stmt = select(AssessmentRow).where(AssessmentRow.warning_id == warning_id).order_by(AssessmentRow.id)
+        return tuple(
+            StoredAssessment(
+                id=r.id,
+                event_id=r.event_id,
+                score=r.score,
+                level=RiskLevel(r.level) if r.level is not None else None,
+                fraud_type=FraudType(r.fraud_type),
+                policy_version=r.policy_version,
+                assessed_at=r.assessed_at,
+                reasons=tuple(reason_from_json(x) for x in r.reasons),
+            )
+            for r in self._session.scalars(stmt)
+        )
+
+    def pipeline_totals(self) -> tuple[int, int]:
+        """(events processed, dead letters): the counters shown above the warnings."""
+        events = self._session.scalar(select(func.count()).select_from(EventRow))
+        dead = self._session.scalar(select(func.count()).select_from(DeadLetterRow))
+        return int(events or 0), int(dead or 0)
 
 
 class ShadowRepository:

@@ -15,8 +15,8 @@ from fanzha.store.tables import PersonRow, UnitRow, WarningRow
 from fanzha.store.tables_workflow import DeadlineRow, TransitionRow, WorkflowRow
 from fanzha.warning.deadlines import Due
 from fanzha.warning.lifecycle import Channel, DeadlineKind, Facts, Outcome
-from fanzha.warning.model import Warning, WarningStatus
-from fanzha.warning.ports import StaleVersionError, TransitionRecord, WorkflowState
+from fanzha.warning.model import OPEN_STATUSES, Warning, WarningStatus
+from fanzha.warning.ports import Deadline, Flow, StaleVersionError, TransitionRecord, WorkflowState
 from fanzha.warning.repository import warning_from_row
 from fanzha.warning.routing import Residence, UnitNode, UnitTree
 
@@ -51,6 +51,51 @@ def load_units(session: Session) -> UnitTree:
         )
         session.info[_TREE_KEY] = tree
     return tree
+
+
+def _deadline(row: DeadlineRow) -> Deadline:
+    return Deadline(
+        id=row.id,
+        warning_id=row.warning_id,
+        kind=DeadlineKind(row.kind),
+        due_at=row.due_at,
+        state=row.state,
+        met_at=row.met_at,
+        fired_at=row.fired_at,
+    )
+
+
+def _transition(row: TransitionRow) -> TransitionRecord:
+    return TransitionRecord(
+        warning_id=row.warning_id,
+        at=row.at,
+        actor=row.actor,
+        unit_id=row.unit_id,
+        command=row.command,
+        from_status=WarningStatus(row.from_status),
+        to_status=WarningStatus(row.to_status),
+        channel=Channel(row.channel) if row.channel else None,
+        outcome=Outcome(row.outcome) if row.outcome else None,
+        note=row.note or "",
+        data=dict(row.data or {}),
+    )
+
+
+def _flow(row: WorkflowRow) -> Flow:
+    return Flow(
+        warning_id=row.warning_id,
+        version=row.version,
+        assigned_at=row.assigned_at,
+        signed_at=row.signed_at,
+        first_contact_at=row.first_contact_at,
+        met_at=row.met_at,
+        reached=row.reached,
+        outcome=Outcome(row.outcome) if row.outcome else None,
+        outcome_at=row.outcome_at,
+        overdue=row.overdue,
+        escalated_unit_id=row.escalated_unit_id,
+        escalation_count=row.escalation_count,
+    )
 
 
 class WorkflowRepository:
@@ -138,9 +183,11 @@ class WorkflowRepository:
             )
         )
 
-    def transitions(self, warning_id: int) -> list[TransitionRow]:
+    def transitions(self, warning_id: int) -> list[TransitionRecord]:
         stmt = select(TransitionRow).where(TransitionRow.warning_id == warning_id)
-        return list(self._session.scalars(stmt.order_by(TransitionRow.at, TransitionRow.id)))
+        return [
+            _transition(r) for r in self._session.scalars(stmt.order_by(TransitionRow.at, TransitionRow.id))
+        ]
 
     # deadlines ---------------------------------------------------------------------------------------
 
@@ -178,11 +225,11 @@ class WorkflowRepository:
             .values(state=CANCELLED)
         )
 
-    def deadlines(self, warning_ids: Sequence[int]) -> list[DeadlineRow]:
+    def deadlines(self, warning_ids: Sequence[int]) -> list[Deadline]:
         if not warning_ids:
             return []
         stmt = select(DeadlineRow).where(DeadlineRow.warning_id.in_(list(warning_ids)))
-        return list(self._session.scalars(stmt.order_by(DeadlineRow.due_at)))
+        return [_deadline(r) for r in self._session.scalars(stmt.order_by(DeadlineRow.due_at))]
 
     def pending_of_updated(
         self, since: datetime | None
@@ -213,9 +260,9 @@ class WorkflowRepository:
                 .values(due_at=due_at)
             )
 
-    def due_deadlines(self, now: datetime, limit: int = 100) -> list[DeadlineRow]:
+    def due_deadlines(self, now: datetime, limit: int = 100) -> list[Deadline]:
         stmt = select(DeadlineRow).where(DeadlineRow.state == PENDING, DeadlineRow.due_at <= now)
-        return list(self._session.scalars(stmt.order_by(DeadlineRow.due_at).limit(limit)))
+        return [_deadline(r) for r in self._session.scalars(stmt.order_by(DeadlineRow.due_at).limit(limit))]
 
     def next_due(self) -> datetime | None:
         stmt = select(DeadlineRow.due_at).where(DeadlineRow.state == PENDING).order_by(DeadlineRow.due_at)
@@ -249,8 +296,34 @@ class WorkflowRepository:
         stmt = select(WarningRow.warning_id).where(WarningRow.status == WarningStatus.RECEIVED.value)
         return list(self._session.scalars(stmt.order_by(WarningRow.warning_id).limit(limit)))
 
-    def workflow_rows(self, warning_ids: Sequence[int]) -> dict[int, WorkflowRow]:
+    def flows(self, warning_ids: Sequence[int]) -> dict[int, Flow]:
         if not warning_ids:
             return {}
         stmt = select(WorkflowRow).where(WorkflowRow.warning_id.in_(list(warning_ids)))
-        return {r.warning_id: r for r in self._session.scalars(stmt)}
+        return {r.warning_id: _flow(r) for r in self._session.scalars(stmt)}
+
+    def warnings_in(
+        self, unit_ids: frozenset[str] | None, *, open_only: bool = False, limit: int | None = None
+    ) -> list[Warning]:
+        """Warnings owned by these units (None: any unit), for the queue, supervision and KPIs."""
+        stmt = select(WarningRow)
+        if open_only:
+            stmt = stmt.where(WarningRow.status.in_([s.value for s in OPEN_STATUSES]))
+        if unit_ids is not None:
+            stmt = stmt.where(WarningRow.unit_id.in_(sorted(unit_ids)))
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return [warning_from_row(r) for r in self._session.scalars(stmt)]
+
+    def busiest_station(self) -> str | None:
+        """The station with the most open warnings (the demo's officer works there)."""
+        stmt = (
+            select(WarningRow.unit_id, func.count())
+            .join(UnitRow, UnitRow.unit_id == WarningRow.unit_id)
+            .where(UnitRow.level == UnitLevel.STATION.value, WarningRow.status != WarningStatus.CLOSED.value)
+            .group_by(WarningRow.unit_id)
+            .order_by(func.count().desc(), WarningRow.unit_id)
+            .limit(1)
+        )
+        row = self._session.execute(stmt).first()
+        return str(row[0]) if row else None

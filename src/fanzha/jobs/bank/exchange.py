@@ -85,3 +85,26 @@ def send_pending(
     with new_uow() as uow:
         keys = [f.key for f in followups.follow_ups(uow.session, target_ids=target_ids, only_open=True)]
     return {key: send_followup(new_uow, bank, key, clock) for key in keys}
+
+
+def deliver(
+    bank: BankAdapter, new_uow: UnitOfWorkFactory, clock: Clock, target_id: str, first: tuple[str, str] | None
+) -> str:
+    """After a committed change: send `first` (a STOP/FREEZE instruction) and what the change queued
+    for `target_id`. DONE if the bank applied all, PENDING if some answers are still to come, else RETRY."""
+    outcomes: list[str] = []
+    if first is not None:
+        outcomes += send(new_uow, bank, first[0], first[1], clock) or ["WAIT"]
+    for answers in send_pending(new_uow, bank, clock, [target_id]).values():
+        outcomes += answers or ["WAIT"]
+    if all(o == "APPLIED" for o in outcomes):
+        return "DONE"
+    return "PENDING" if all(o in ("APPLIED", "WAIT") for o in outcomes) else "RETRY"
+
+
+def deliver_stop(bank: BankAdapter, new_uow: UnitOfWorkFactory, clock: Clock, order_id: str) -> str:
+    """Send a new stop order: SENT (the bank answered), PENDING (answer to come) or RETRY."""
+    outcomes = send(new_uow, bank, "STOP", order_id, clock)
+    if not outcomes:
+        return "PENDING"
+    return "SENT" if "APPLIED" in outcomes else "RETRY"

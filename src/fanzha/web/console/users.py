@@ -1,5 +1,5 @@
 """用户管理 for the city administrator (users.manage), scoped to their unit subtree, and every
-signed-in user's own password change (/account/password).
+signed-in user's own password change (/account/password). The account list's API is `api/users.py`.
 
 Every action is audited; the middleware checks the CSRF token of every form. Accounts and tokens
 of other units answer 404, like missing ones. Generated passwords are shown once, never cached.
@@ -9,31 +9,31 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
-from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from fanzha.audit.model import Action
-from fanzha.auth import queries as user_admin_queries
+from fanzha.auth import queries as account_queries
 from fanzha.auth import service as accounts
+from fanzha.auth.config import AuthConfig
 from fanzha.auth.model import Account, Permission, Principal, Role
-from fanzha.uow import UnitOfWork
 from fanzha.web.deps import (
     CurrentPrincipal,
     DbSession,
     FormFields,
     audit,
     client_address,
+    new_uow,
     not_visible,
     require,
 )
-from fanzha.web.security import SESSION_COOKIE, AuthConfig
+from fanzha.web.render import render
+from fanzha.web.security import SESSION_COOKIE
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 Admin = Annotated[Principal, require(Permission.USERS_MANAGE)]
 NO_STORE = {"Cache-Control": "no-store"}
@@ -50,11 +50,6 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
-    templates: Jinja2Templates = request.app.state.templates
-    return templates.TemplateResponse(request, name, context, status_code=status_code)
-
-
 def _config(request: Request) -> AuthConfig:
     config: AuthConfig = request.app.state.auth
     return config
@@ -66,30 +61,12 @@ def _missing(request: Request, principal: Principal, kind: str, object_id: int) 
     )
 
 
-class UserOut(BaseModel):
-    user_id: int
-    username: str
-    masked_name: str
-    role: str
-    unit_id: str
-    active: bool
-    locked: bool
-
-
-@router.get("/api/users", tags=["api"])
-def users_api(request: Request, session: DbSession, principal: Admin) -> list[UserOut]:
-    """Accounts of the administrator's units; names masked."""
-    views = user_admin_queries.users_of(session, principal, _now())
-    audit(request, principal, Action.USER_LIST, object_type="user", object_id=f"{len(views)} rows")
-    return [UserOut.model_validate(v, from_attributes=True) for v in views]
-
-
-@router.get("/users", include_in_schema=False, response_class=HTMLResponse)
+@router.get("/users", response_class=HTMLResponse)
 def users_page(
     request: Request, session: DbSession, principal: Admin, notice: str | None = None
 ) -> HTMLResponse:
     """用户管理: accounts and API tokens of the administrator's units."""
-    views = user_admin_queries.users_of(session, principal, _now())
+    views = account_queries.users_of(session, principal, _now())
     audit(request, principal, Action.USER_LIST, object_type="user", object_id=f"{len(views)} rows")
     return _users_page(request, session, principal, views, notice=NOTICES.get(notice or ""))
 
@@ -98,7 +75,7 @@ def _users_page(
     request: Request,
     session: Session,
     principal: Principal,
-    views: list[user_admin_queries.UserView],
+    views: list[account_queries.UserView],
     *,
     notice: str | None = None,
     error: str | None = None,
@@ -106,8 +83,8 @@ def _users_page(
 ) -> HTMLResponse:
     context = {
         "users": views,
-        "tokens": user_admin_queries.tokens_of(session, principal),
-        "units": user_admin_queries.units_of(session, principal),
+        "tokens": account_queries.tokens_of(session, principal),
+        "units": account_queries.units_of(session, principal),
         "roles": list(Role),
         "role_labels": {r.value: r.label for r in Role},
         "notice": notice,
@@ -116,16 +93,16 @@ def _users_page(
         "me": principal.user_id,
         "now": _now(),
     }
-    return _render(request, "users/users.html", context, status_code=400 if error else 200)
+    return render(request, "users/users.html", context, status_code=400 if error else 200)
 
 
-@router.post("/users", include_in_schema=False, response_class=HTMLResponse)
+@router.post("/users", response_class=HTMLResponse)
 def add_user(request: Request, session: DbSession, principal: Admin, form: FormFields) -> Response:
     """Create an account in one of the administrator's units; its generated password is shown once."""
     fields = {k: form.get(k, "") for k in ("username", "display_name", "role", "unit_id")}
     now = _now()
     try:
-        with UnitOfWork(request.app.state.session_factory) as uow:
+        with new_uow(request) as uow:
             user_id, password = accounts.add_user(
                 uow.session, _config(request).passwords, principal, now=now, **fields
             )
@@ -140,7 +117,7 @@ def add_user(request: Request, session: DbSession, principal: Admin, form: FormF
             object_unit_id=fields["unit_id"][:64] or None,
             outcome="refused",
         )
-        views = user_admin_queries.users_of(session, principal, now)
+        views = account_queries.users_of(session, principal, now)
         return _users_page(request, session, principal, views, error=str(exc), form=fields)
     audit(
         request,
@@ -155,7 +132,7 @@ def add_user(request: Request, session: DbSession, principal: Admin, form: FormF
 
 
 def _once(request: Request, username: str, password: str, title: str) -> HTMLResponse:
-    response = _render(
+    response = render(
         request, "users/once.html", {"username": username, "password": password, "title": title}
     )
     response.headers.update(NO_STORE)
@@ -171,8 +148,8 @@ def _user_action(
 ) -> tuple[bool, str]:
     """Apply `apply` to a user of the principal's units in one transaction and audit it:
     (done, its result). Administrators do not act on their own account here (done is False)."""
-    with UnitOfWork(request.app.state.session_factory) as uow:
-        user = user_admin_queries.scoped_user(uow.session, principal, user_id)
+    with new_uow(request) as uow:
+        user = account_queries.scoped_user(uow.session, principal, user_id)
         if user is None:
             raise _missing(request, principal, "user", user_id)
         if user.username == principal.user_id:
@@ -197,20 +174,20 @@ def _set_active(active: bool) -> Callable[[Session, Account], str]:
     return apply
 
 
-@router.post("/users/{user_id}/disable", include_in_schema=False)
+@router.post("/users/{user_id}/disable")
 def disable(request: Request, principal: Admin, user_id: int) -> Response:
     """Disable an account: it cannot sign in, and its sessions end at once."""
     done, _ = _user_action(request, principal, user_id, Action.USER_DISABLED, _set_active(False))
     return _back("disabled" if done else "self")
 
 
-@router.post("/users/{user_id}/enable", include_in_schema=False)
+@router.post("/users/{user_id}/enable")
 def enable(request: Request, principal: Admin, user_id: int) -> Response:
     done, _ = _user_action(request, principal, user_id, Action.USER_ENABLED, _set_active(True))
     return _back("enabled" if done else "self")
 
 
-@router.post("/users/{user_id}/unlock", include_in_schema=False)
+@router.post("/users/{user_id}/unlock")
 def unlock(request: Request, principal: Admin, user_id: int) -> Response:
     now = _now()
 
@@ -222,7 +199,7 @@ def unlock(request: Request, principal: Admin, user_id: int) -> Response:
     return _back("unlocked" if done else "self")
 
 
-@router.post("/users/{user_id}/reset-password", include_in_schema=False, response_class=HTMLResponse)
+@router.post("/users/{user_id}/reset-password", response_class=HTMLResponse)
 def reset_password(request: Request, principal: Admin, user_id: int) -> Response:
     """A new generated password, shown once; every session of the user ends."""
     names: list[str] = []
@@ -235,10 +212,10 @@ def reset_password(request: Request, principal: Admin, user_id: int) -> Response
     return _once(request, names[0], password, "密码已重置") if done else _back("self")
 
 
-@router.post("/users/tokens/{token_id}/revoke", include_in_schema=False)
+@router.post("/users/tokens/{token_id}/revoke")
 def revoke_token(request: Request, principal: Admin, token_id: int) -> Response:
-    with UnitOfWork(request.app.state.session_factory) as uow:
-        token = user_admin_queries.scoped_token(uow.session, principal, token_id)
+    with new_uow(request) as uow:
+        token = account_queries.scoped_token(uow.session, principal, token_id)
         if token is None:
             raise _missing(request, principal, "api_token", token_id)
         unit_id, name = token.unit_id, token.name
@@ -255,23 +232,23 @@ def revoke_token(request: Request, principal: Admin, token_id: int) -> Response:
     return _back("revoked")
 
 
-@router.get("/account/password", include_in_schema=False, response_class=HTMLResponse)
+@router.get("/account/password", response_class=HTMLResponse)
 def password_page(request: Request, principal: CurrentPrincipal) -> HTMLResponse:
-    return _render(request, "users/password.html", {"message": None, "done": False})
+    return render(request, "users/password.html", {"message": None, "done": False})
 
 
-@router.post("/account/password", include_in_schema=False, response_class=HTMLResponse)
+@router.post("/account/password", response_class=HTMLResponse)
 def change_password(request: Request, principal: CurrentPrincipal, form: FormFields) -> HTMLResponse:
     """Change one's own password: the current one is checked like a login; other sessions end."""
     if principal.user_id.startswith("token:"):
         raise HTTPException(403, "API tokens have no password")
     new = form.get("new_password", "")
     if new != form.get("confirm_password", ""):
-        return _render(
+        return render(
             request, "users/password.html", {"message": "两次输入的新密码不一致", "done": False}, 400
         )
     config = _config(request)
-    with UnitOfWork(request.app.state.session_factory) as uow:
+    with new_uow(request) as uow:
         change = accounts.change_password(
             uow.session,
             config.passwords,
@@ -290,4 +267,4 @@ def change_password(request: Request, principal: CurrentPrincipal, form: FormFie
     audit(request, principal, action, object_type="user", object_id=principal.user_id, outcome=outcome)
     status = 200 if change.problem is None else 423 if change.result is accounts.LoginResult.LOCKED else 400
     context = {"message": change.problem, "done": change.problem is None}
-    return _render(request, "users/password.html", context, status)
+    return render(request, "users/password.html", context, status)

@@ -1,7 +1,7 @@
-"""Presentation helpers shared by the API and the console: evidence masking, money and time formats.
+"""Presentation shared by every edge (console, API, CLI, exports): evidence masking, money and time.
 
-Every identifier that leaves the web layer goes through `mask_evidence` (for evidence) or
-`display_subject` (for the warned person), so the API and the console mask the same way.
+Every identifier that leaves fanzha goes through `mask_evidence` (for evidence) or `display_subject`
+(for the warned person), so the console, the API, the CLI and the exports mask the same way.
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
 """Officers' actions from a console form or an API body: parse, check scope, apply, commit.
 
+Shared by `api/workflow.py` and `console/workflow.py` (a helper, not a router).
+
 A stale version answers 409 with a message saying someone else acted first; a step the state
 does not allow, or bad data, answers 422 with the lifecycle's Chinese message.
 """
@@ -7,6 +9,7 @@ does not allow, or bad data, answers 422 with the lifecycle's Chinese message.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -17,13 +20,13 @@ from sqlalchemy.exc import IntegrityError
 from fanzha.auth.model import Permission
 from fanzha.clock import Clock
 from fanzha.dispatch.service import LadderDispatcher
+from fanzha.present import DISPLAY_TZ
 from fanzha.uow import UnitOfWork
 from fanzha.warning import lifecycle as lc
 from fanzha.warning import service
 from fanzha.warning.deadlines import WorkflowConfig
 from fanzha.warning.model import WarningStatus
-from fanzha.web.deps import ForbiddenError, Principal
-from fanzha.web.present import DISPLAY_TZ
+from fanzha.web.deps import ForbiddenError, Principal, new_uow
 
 # Grading and (re)assigning belong to dispatchers and analysts; every other step to the officer who works it.
 ASSIGN_ACTIONS = frozenset({"assign", "escalate"})
@@ -135,16 +138,27 @@ def _version(fields: Mapping[str, Any]) -> int:
         raise BadInput("缺少版本号（version），请刷新页面后再操作") from exc
 
 
+@dataclass(frozen=True, slots=True)
+class ActionResult:
+    """What an action did: the state it left and the version the next action must carry."""
+
+    warning_id: int
+    from_status: str
+    status: str
+    version: int
+    unit_id: str | None
+
+
 def perform(
     request: Request, principal: Principal, warning_id: int, action: str, fields: Mapping[str, Any]
-) -> service.Applied:
+) -> ActionResult:
     """Apply one action for `principal`; HTTP 403 / 404 / 409 / 422 with a Chinese `detail` when it fails."""
     needed = Permission.WARNING_ASSIGN if action in ASSIGN_ACTIONS else Permission.WARNING_HANDLE
     if not principal.may(needed):
         raise ForbiddenError(needed)
     clock: Clock = request.app.state.workflow_clock
     config: WorkflowConfig = request.app.state.workflow_config
-    with UnitOfWork(request.app.state.session_factory) as uow:
+    with new_uow(request) as uow:
         warning = uow.warnings.get(warning_id)  # `apply` loads the workflow state itself
         if (
             warning is None
@@ -173,7 +187,13 @@ def perform(
             raise HTTPException(409, STALE_MESSAGE) from exc
         except (BadInput, lc.TransitionError) as exc:
             raise HTTPException(422, str(exc)) from exc
-    return applied
+    return ActionResult(
+        applied.warning_id,
+        applied.from_status.value,
+        applied.to_status.value,
+        applied.version,
+        applied.unit_id,
+    )
 
 
 def _can_assign(uow: UnitOfWork, principal: Principal, unit_id: str) -> bool:

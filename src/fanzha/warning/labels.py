@@ -1,10 +1,10 @@
-"""Chinese labels of the workflow's codes, for the console and the API."""
+"""Chinese labels of the workflow's codes, for the console, the API and the CLI."""
 
 from __future__ import annotations
 
+from fanzha.present import STATUS_LABELS
 from fanzha.warning import lifecycle as lc
 from fanzha.warning.model import WarningStatus
-from fanzha.web.present import STATUS_LABELS
 
 WORKFLOW_STATUS_LABELS: dict[WarningStatus, str] = {s: STATUS_LABELS[s.value] for s in WarningStatus}
 

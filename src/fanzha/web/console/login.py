@@ -8,15 +8,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from sqlalchemy.orm import Session, sessionmaker
 
 from fanzha.audit.model import Action, AuditEntry
-from fanzha.audit.repository import AuditRepository
+from fanzha.auth.config import AuthConfig
 from fanzha.auth.service import Login, LoginResult, authenticate, end_session, open_session
 from fanzha.auth.tokens import new_secret, same
-from fanzha.uow import UnitOfWork
-from fanzha.web.deps import FormFields, audit, client_address
-from fanzha.web.security import CSRF_FIELD, SESSION_COOKIE, AuthConfig, principal_of
+from fanzha.web.deps import FormFields, audit, client_address, new_uow
+from fanzha.web.security import CSRF_FIELD, SESSION_COOKIE, principal_of
 
 LOGIN_CSRF_COOKIE = "fanzha_login_csrf"
 
@@ -59,10 +57,9 @@ def login_page(request: Request, next: str | None = None) -> Response:
 def _attempt(request: Request, username: str, password: str) -> tuple[Login, str | None, str | None]:
     """Check the credentials and, if they pass, open a session; all in one committed transaction."""
     config: AuthConfig = request.app.state.auth
-    factory: sessionmaker[Session] = request.app.state.session_factory
     now = datetime.now(UTC)
     address = client_address(request)
-    with UnitOfWork(factory) as uow:
+    with new_uow(request) as uow:
         login = authenticate(
             uow.session,
             config.passwords,
@@ -79,7 +76,7 @@ def _attempt(request: Request, username: str, password: str) -> tuple[Login, str
             )
         user = login.user
         action = Action.LOGIN if opened else Action.LOCKED if login.just_locked else Action.LOGIN_FAILED
-        AuditRepository(uow.session).append(
+        uow.audit.append(
             AuditEntry(
                 at=now,
                 actor=username[:80],
@@ -133,7 +130,7 @@ def logout(request: Request) -> Response:
     principal = principal_of(request)
     token = request.cookies.get(SESSION_COOKIE)
     if principal is not None and token:
-        with UnitOfWork(request.app.state.session_factory) as uow:
+        with new_uow(request) as uow:
             end_session(uow.session, token)
             uow.commit()
         audit(request, principal, Action.LOGOUT, object_type="user", object_id=principal.user_id)

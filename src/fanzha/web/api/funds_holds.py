@@ -1,4 +1,5 @@
-"""保护性止付 API under `/api/funds/holds`: propose, confirm, release (funds.act); list (funds.view).
+"""保护性止付 in the JSON API under `/api/funds/holds`: propose, confirm, release (funds.act); list
+(funds.view).
 
 Holds are scoped by unit: one outside the caller's units answers 404 like a missing one. Accounts are
 masked in every answer; every list and every change is audited.
@@ -6,36 +7,28 @@ masked in every answer; every list and every change is audited.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 
 from fanzha.audit.model import Action
 from fanzha.funds import holds_service as hs
-from fanzha.funds.model import HoldStatus, ProtectiveHold, TransitionError
-from fanzha.masking import mask_account
-from fanzha.uow import UnitOfWork
-from fanzha.web.deps import DbSession, Principal, audit
-from fanzha.web.funds_api import FundsViewer
-from fanzha.web.funds_orders import FundsActor, funds_config, funds_now, send_followups
+from fanzha.funds import queries as fq
+from fanzha.funds.model import ProtectiveHold, TransitionError
+from fanzha.web.deps import (
+    DbSession,
+    FundsActor,
+    FundsViewer,
+    Principal,
+    audit,
+    bank_delivery,
+    funds_config,
+    funds_now,
+    new_uow,
+)
 
 router = APIRouter(prefix="/api/funds/holds", tags=["funds"])
-
-
-class HoldOut(BaseModel):
-    hold_id: str
-    unit_id: str | None
-    subject_id: str
-    accounts: list[str]  # masked
-    imposed_by: str
-    status: HoldStatus
-    proposed_at: datetime
-    confirmed_by: str | None
-    starts_at: datetime | None
-    planned_end: datetime | None
-    released_at: datetime | None
-    release_reason: str | None
 
 
 class HoldIn(BaseModel):
@@ -54,23 +47,6 @@ class ReleaseIn(BaseModel):
     reason: str = Field(min_length=1, max_length=500)
 
 
-def hold_out(h: ProtectiveHold) -> HoldOut:
-    return HoldOut(
-        hold_id=h.hold_id,
-        unit_id=h.unit_id,
-        subject_id=h.subject_id,
-        accounts=[mask_account(a) for a in h.accounts],
-        imposed_by=h.imposed_by,
-        status=h.status,
-        proposed_at=h.proposed_at,
-        confirmed_by=h.confirmed_by,
-        starts_at=h.starts_at,
-        planned_end=h.planned_end,
-        released_at=h.released_at,
-        release_reason=h.release_reason,
-    )
-
-
 def _audit_change(request: Request, principal: Principal, hold: ProtectiveHold, step: str) -> None:
     audit(
         request,
@@ -84,21 +60,20 @@ def _audit_change(request: Request, principal: Principal, hold: ProtectiveHold, 
 
 
 @router.get("")
-def list_holds(request: Request, session: DbSession, principal: FundsViewer) -> list[HoldOut]:
+def list_holds(request: Request, session: DbSession, principal: FundsViewer) -> list[fq.HoldDetail]:
     """Protective holds of the caller's units, newest change first."""
-    scope = None if principal.unit_scope is None else sorted(principal.unit_scope)
-    holds = [h for h in hs.list_holds(session, scope) if principal.can_see(h.unit_id)]
+    holds = fq.hold_details(session, principal)
     audit(request, principal, Action.FUNDS_VIEW, object_type="protective_hold", fields=("masked",))
-    return [hold_out(h) for h in holds]
+    return holds
 
 
 @router.post("", status_code=201)
-def create_hold(request: Request, body: HoldIn, principal: FundsActor) -> HoldOut:
+def create_hold(request: Request, body: HoldIn, principal: FundsActor) -> fq.HoldDetail:
     """Propose a hold on the subject's own accounts; it takes effect only when confirmed."""
     unit_id = body.unit_id or principal.unit_id
     if not principal.can_see(unit_id):
         raise HTTPException(404, "unit not found")
-    with UnitOfWork(request.app.state.session_factory) as uow:
+    with new_uow(request) as uow:
         try:
             hold = hs.propose_hold(
                 uow.session,
@@ -113,13 +88,13 @@ def create_hold(request: Request, body: HoldIn, principal: FundsActor) -> HoldOu
             raise HTTPException(422, str(exc)) from exc
         uow.commit()
     _audit_change(request, principal, hold, "propose")
-    return hold_out(hold)
+    return fq.hold_detail(hold)
 
 
 def _act(
     request: Request, principal: Principal, hold_id: str, step: str, value: str | float | None
-) -> HoldOut:
-    with UnitOfWork(request.app.state.session_factory) as uow:
+) -> fq.HoldDetail:
+    with new_uow(request) as uow:
         try:
             visible = principal.can_see(hs.get_hold(uow.session, hold_id).unit_id)
         except hs.HoldNotFoundError:
@@ -146,17 +121,17 @@ def _act(
             raise HTTPException(422, str(exc)) from exc
         uow.commit()
     _audit_change(request, principal, hold, step)
-    send_followups(request, hold.hold_id)  # queued when no bank is configured: `fanzha funds retry`
-    return hold_out(hold)
+    bank_delivery(request, hold.hold_id)  # queued when no bank is configured: `fanzha funds retry`
+    return fq.hold_detail(hold)
 
 
 @router.post("/{hold_id}/confirm")
-def confirm_hold(request: Request, hold_id: str, body: ConfirmIn, principal: FundsActor) -> HoldOut:
+def confirm_hold(request: Request, hold_id: str, body: ConfirmIn, principal: FundsActor) -> fq.HoldDetail:
     """A named officer (the caller) confirms the hold: it takes effect now, for its duration."""
     return _act(request, principal, hold_id, "confirm", body.hours)
 
 
 @router.post("/{hold_id}/release")
-def release_hold(request: Request, hold_id: str, body: ReleaseIn, principal: FundsActor) -> HoldOut:
+def release_hold(request: Request, hold_id: str, body: ReleaseIn, principal: FundsActor) -> fq.HoldDetail:
     """Release an active hold early (reason required), or withdraw a proposal."""
     return _act(request, principal, hold_id, "release", body.reason)
