@@ -86,3 +86,5 @@ def test_the_fake_sms_gateway_command_serves_http(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        if proc.stdout is not None:
+            proc.stdout.close()

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy import Engine
 
 from fanzha.cli.common import console, ingest_path, open_store, print_summary
 from fanzha.cli.users import create_demo_accounts
-from fanzha.jobs.worker import Worker
-from fanzha.settings import Settings
-from fanzha.store.directory import replace_reference_data
-from fanzha.store.engine import session_factory
-from fanzha.stream.runner import Runner
-from fanzha.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from fanzha.settings import Settings
 
 
 def demo(
@@ -30,7 +28,13 @@ def demo(
     port: Annotated[int, typer.Option(help="console port on 127.0.0.1")] = 8000,
 ) -> None:
     """Generate a small simulated city, stream its events into a fresh SQLite store, serve the console."""
+    from fanzha.jobs.worker import Worker
+    from fanzha.settings import Settings
     from fanzha.sim.world import generate, write
+    from fanzha.store.directory import replace_reference_data
+    from fanzha.store.engine import session_factory
+    from fanzha.stream.runner import Runner
+    from fanzha.uow import UnitOfWork
 
     if workdir.exists():
         shutil.rmtree(workdir)

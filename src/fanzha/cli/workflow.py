@@ -9,11 +9,7 @@ from typing import Annotated
 import typer
 
 from fanzha.cli.common import console, err_console, open_store
-from fanzha.settings import Settings
-from fanzha.store.directory import replace_reference_data
-from fanzha.store.engine import session_factory
-from fanzha.stream.units_csv import COLUMNS, read_units_csv
-from fanzha.uow import UnitOfWork
+from fanzha.stream.units_csv import COLUMNS  # the help text names the columns
 
 units = typer.Typer(help="the unit tree: 市局 → 分局 → 派出所 → 社区", no_args_is_help=True)
 
@@ -25,6 +21,12 @@ def units_import(
     ],
 ) -> None:
     """Replace the unit tree with the units in a CSV file (nothing is changed if any line is wrong)."""
+    from fanzha.settings import Settings
+    from fanzha.store.directory import replace_reference_data
+    from fanzha.store.engine import session_factory
+    from fanzha.stream.units_csv import read_units_csv
+    from fanzha.uow import UnitOfWork
+
     if not path.is_file():
         err_console.print(f"[red]error:[/red] no such file: {path}")
         raise typer.Exit(2)
@@ -51,6 +53,7 @@ def worker(
 ) -> None:
     """Run the workflow worker: route new warnings, fire due deadlines (escalate), send warning SMS."""
     from fanzha.jobs.worker import worker_from_settings
+    from fanzha.settings import Settings
 
     settings = Settings()
     job = worker_from_settings(settings, open_store(settings))

@@ -81,46 +81,52 @@ class FakeSmsGateway:
         self._server.server_close()
 
 
+class _Handler(BaseHTTPRequestHandler):
+    gateway: FakeSmsGateway  # set on the subclass `_handler` makes for one gateway
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return  # the gateway never logs numbers or texts
+
+    def _reply(self, status: int, body: object) -> None:
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _body(self) -> dict[str, Any]:
+        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            data = json.loads(self.rfile.read(length) or b"{}")
+        except ValueError:
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def do_GET(self) -> None:
+        if self.path == "/messages":
+            self._reply(200, self.gateway.listing())
+        else:
+            self._reply(404, {"error": "not found"})
+
+    def do_POST(self) -> None:
+        body = self._body()
+        if self.path == "/control":
+            self.gateway.fail_next(int(body.get("fail_next", 0)))
+            self._reply(200, {"ok": True})
+        elif self.path == "/sms":
+            self._sms(body)
+        else:
+            self._reply(404, {"error": "not found"})
+
+    def _sms(self, body: dict[str, Any]) -> None:
+        to, text = body.get("to"), body.get("text")
+        if not isinstance(to, str) or not isinstance(text, str) or not to or not text:
+            self._reply(422, {"error": "to and text are required"})
+            return
+        status, reply = self.gateway.send(self.headers.get("Idempotency-Key", ""), to, text)
+        self._reply(status, reply)
+
+
 def _handler(gateway: FakeSmsGateway) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            return  # the gateway never logs numbers or texts
-
-        def _reply(self, status: int, body: object) -> None:
-            data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def _body(self) -> dict[str, Any]:
-            length = int(self.headers.get("Content-Length") or 0)
-            try:
-                data = json.loads(self.rfile.read(length) or b"{}")
-            except ValueError:
-                return {}
-            return data if isinstance(data, dict) else {}
-
-        def do_GET(self) -> None:
-            if self.path == "/messages":
-                self._reply(200, gateway.listing())
-            else:
-                self._reply(404, {"error": "not found"})
-
-        def do_POST(self) -> None:
-            body = self._body()
-            if self.path == "/control":
-                gateway.fail_next(int(body.get("fail_next", 0)))
-                self._reply(200, {"ok": True})
-            elif self.path == "/sms":
-                to, text = body.get("to"), body.get("text")
-                if not isinstance(to, str) or not isinstance(text, str) or not to or not text:
-                    self._reply(422, {"error": "to and text are required"})
-                    return
-                status, reply = gateway.send(self.headers.get("Idempotency-Key", ""), to, text)
-                self._reply(status, reply)
-            else:
-                self._reply(404, {"error": "not found"})
-
-    return Handler
+    return type("Handler", (_Handler,), {"gateway": gateway})
