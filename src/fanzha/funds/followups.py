@@ -2,7 +2,7 @@
 
 Each is queued in `bank_messages` in the same transaction as the change that asks for it (an OUT row,
 status QUEUED, the instruction's JSON kept), so it cannot be lost: if the bank is not configured, is
-silent or answers garbage, it stays open for `fanzha funds retry`. The edge (`bank.exchange`) sends it
+silent or answers garbage, it stays open for `fanzha funds retry`. The edge (`jobs.bank.exchange`) sends it
 under the same idempotency key every time. An instruction's state is read from its rows, newest first:
 QUEUED (never sent) → SENT (no answer yet) → PENDING_RETRY (reason) → DONE, or FAILED (the bank refused).
 Keys: `RENEW:<freeze>:<n>`, `RELEASE:<freeze>`, `HOLD:<hold>:<i>`, `UNHOLD:<hold>:<i>` (i-th account).

@@ -1,7 +1,7 @@
 """Funds services: load, apply the pure rules, save. They never commit; the caller's UnitOfWork does.
 
 Instructions to banks are effects: a service marks an order SENT and builds the instruction; the
-edge (`funds.bank.exchange`) commits, talks to the bank, and records the answer in a new unit of work.
+edge (`jobs.bank.exchange`) commits, talks to the bank, and records the answer in a new unit of work.
 """
 
 from __future__ import annotations

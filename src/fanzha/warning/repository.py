@@ -76,7 +76,7 @@ class WarningRepository:
                 insert(WarningRow).values(**values).returning(WarningRow.warning_id)
             )
             return int(result.scalar_one())
-        # Status and owner belong to the workflow (store/workflow.py, version-checked); enrichment
+        # Status and owner belong to the workflow (workflow_repository.py, version-checked); enrichment
         # must not write back the stale copies it loaded.
         del values["status"], values["unit_id"]
         self._session.execute(
