@@ -27,11 +27,10 @@ from fanzha.warning.ports import (
     WorkflowState,
     WorkflowUow,
 )
-from fanzha.warning.routing import ROUTE_RULES, intake_assignment
+from fanzha.warning.routing import intake_assignment
 
 SYSTEM_ACTOR = "system"
 __all__ = [
-    "ROUTE_RULES",
     "Dispatcher",
     "StaleVersionError",
     "TransitionRecord",
