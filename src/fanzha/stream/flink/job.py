@@ -1,0 +1,406 @@
+"""The PyFlink job: the same detectors and scoring as the embedded runner, on Flink's keyed state.
+
+Runs inside the Flink environment (`.venv-flink`, `python -m fanzha.stream.flink.job ...`); `launch.py`
+starts it. The graph, with where the order comes from (see `eventtime`):
+
+    ticks ─▶ intake (1) ─▶ timestamps+watermarks (1) ─▶ route (N) ─▶ keyBy subject ─▶ detect (N)
+                                                                   ─▶ keyBy shard ─▶ store sink (N)
+
+- intake: reads the watched parts in chunks (one per tick), validates, stamps each record with its
+  sequence and sort time; cursor, finished parts and stamper live in its keyed state (one key).
+- route: resolves the subject (directory) and sends each event to its subject and, for a transfer to a
+  resident, to the payee (`keyed.routes`).
+- detect: buffers events in MapState until the watermark passes their sort time (an event-time timer),
+  then runs `pipeline.evaluate` over the subject's MapState (`keyed.process`); cleanup timers drop
+  expired keys once no late event can still read them.
+- sink: batches rows in ListState (so a checkpoint holds what is not yet written) and writes them with
+  `sink.StoreSink` when a batch is full, after a second, and at the end of input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import logging
+import pickle
+import sys
+import time
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pyflink.common import Configuration, Duration, Types, WatermarkStrategy
+from pyflink.common.watermark_strategy import TimestampAssigner
+from pyflink.datastream import StreamExecutionEnvironment
+from pyflink.datastream.connectors.base import Sink
+from pyflink.datastream.connectors.number_seq import NumberSequenceSource
+from pyflink.datastream.functions import FlatMapFunction, KeyedProcessFunction, RuntimeContext
+from pyflink.datastream.state import ListStateDescriptor, MapStateDescriptor, ValueStateDescriptor
+from pyflink.java_gateway import get_gateway
+
+from fanzha.detection.state import TIMER_RESOLUTION, timer_bucket
+from fanzha.event.parse import Rejection
+from fanzha.pipeline import PipelineContext
+from fanzha.store.db import make_engine
+from fanzha.stream.flink.eventtime import Stamper, TimePolicy, Verdict, stamp_parsed, to_ms
+from fanzha.stream.flink.intake import Cursor, next_part, read_chunk
+from fanzha.stream.flink.keyed import Role, process, routes
+from fanzha.stream.flink.reference import load_context, parse_record, too_late
+from fanzha.stream.flink.sink import Decided, StoreSink
+from fanzha.stream.snapshot import _StateUnpickler
+
+_EPOCH_MS = to_ms(datetime(2000, 1, 1, tzinfo=UTC))  # the epoch of `detection.state` timer buckets
+_RES_MS = TIMER_RESOLUTION // timedelta(milliseconds=1)
+MAX_TS = 2**63 - 2
+_log = logging.getLogger("fanzha.flink")
+
+
+@dataclass(frozen=True)
+class JobConfig:
+    source: Path
+    database_url: str
+    state_dir: Path
+    parallelism: int = 1
+    bounded: bool = False
+    ticks: int = 0  # bounded runs: how many chunks to read
+    chunk: int = 500
+    poll_seconds: float = 0.5
+    checkpoint_ms: int = 10_000
+    out_of_orderness_s: float = 300
+    lateness_s: float = 86_400
+    dedup_hours: float = 24
+    sink_batch: int = 500
+    sink_flush_ms: int = 1000
+    incremental: bool = True
+    resume_from: str | None = None
+
+    @property
+    def policy(self) -> TimePolicy:
+        return TimePolicy(timedelta(seconds=self.out_of_orderness_s), timedelta(seconds=self.lateness_s))
+
+    @property
+    def shards(self) -> int:
+        return 4 * self.parallelism
+
+
+@cache
+def _context(database_url: str) -> PipelineContext:
+    """One context per Python interpreter (thread mode runs every subtask in one)."""
+    return load_context(make_engine(database_url))
+
+
+def _cleanup_ms(bucket: int, lateness_ms: int) -> int:
+    """When a key of this expiry bucket can be dropped: no event still to come can read it."""
+    return _EPOCH_MS + bucket * _RES_MS + lateness_ms
+
+
+def _shard(key: str, shards: int) -> str:
+    return f"s{zlib.crc32(key.encode()) % shards}"
+
+
+def _loads(data: bytes) -> Any:
+    return _StateUnpickler(io.BytesIO(data)).load()
+
+
+class Intake(KeyedProcessFunction):  # type: ignore[misc]
+    def __init__(self, cfg: JobConfig) -> None:
+        self.cfg = cfg
+
+    def open(self, runtime_context: RuntimeContext) -> None:
+        self.cursor = runtime_context.get_state(ValueStateDescriptor("cursor", Types.PICKLED_BYTE_ARRAY()))
+        self.stamper = runtime_context.get_state(ValueStateDescriptor("stamper", Types.PICKLED_BYTE_ARRAY()))
+        self.done = runtime_context.get_map_state(MapStateDescriptor("done", Types.STRING(), Types.BOOLEAN()))
+
+    def process_element(self, value: Any, ctx: KeyedProcessFunction.Context) -> Iterator[Any]:
+        cursor: Cursor | None = self.cursor.value()
+        if cursor is None:
+            name = next_part(self.cfg.source, set(self.done.keys()))
+            if name is None:
+                if not self.cfg.bounded:
+                    time.sleep(self.cfg.poll_seconds)
+                return
+            cursor = Cursor(name)
+        records, cursor, finished = read_chunk(self.cfg.source, cursor, self.cfg.chunk)
+        seq, max_ms = self.stamper.value() or (0, Stamper(self.cfg.policy).max_ms)
+        stamper = Stamper(self.cfg.policy, seq=seq, max_ms=max_ms)
+        for record in records:
+            parsed = parse_record(record)
+            stamp = stamp_parsed(stamper, parsed)
+            if isinstance(parsed, Rejection):
+                yield ("dead", stamp.sort_ms, stamp.seq, parsed)
+            elif stamp.verdict is Verdict.TOO_LATE:
+                yield ("dead", stamp.sort_ms, stamp.seq, too_late(record))
+            else:
+                yield ("event", stamp.sort_ms, stamp.seq, parsed)
+        self.stamper.update((stamper.seq, stamper.max_ms))
+        if finished:
+            self.done.put(cursor.name, True)
+            self.cursor.clear()
+        else:
+            self.cursor.update(cursor)
+
+
+class SortTime(TimestampAssigner):  # type: ignore[misc]
+    def extract_timestamp(self, value: Any, record_timestamp: int) -> int:
+        return int(value[1])
+
+
+class Route(FlatMapFunction):  # type: ignore[misc]
+    def __init__(self, cfg: JobConfig) -> None:
+        self.cfg = cfg
+
+    def open(self, runtime_context: RuntimeContext) -> None:
+        self.ctx = _context(self.cfg.database_url)
+
+    def flat_map(self, value: Any) -> Iterator[Any]:
+        kind, sort_ms, seq, payload = value
+        if kind == "dead":
+            yield (f"~dead{seq % self.cfg.shards}", "dead", sort_ms, seq, payload)
+            return
+        for key, role in routes(payload, self.ctx):
+            yield (key, role.value, sort_ms, seq, payload)
+
+
+class _Backend:
+    """`keyed.Backend` over the subject's MapState: (expiry bucket or -1, the pickled value), the value
+    read back with the snapshot loader that admits only the pure core's value types."""
+
+    def __init__(self, values: Any) -> None:
+        self.values = values
+
+    def load(self, key: str) -> tuple[object, int | None] | None:
+        found = self.values.get(key)
+        if found is None:
+            return None
+        bucket, data = found
+        return _loads(data), (None if bucket < 0 else bucket)
+
+    def store(self, key: str, value: object, bucket: int | None) -> None:
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        self.values.put(key, (-1 if bucket is None else bucket, data))
+
+    def remove(self, key: str) -> None:
+        self.values.remove(key)
+
+
+class Detect(KeyedProcessFunction):  # type: ignore[misc]
+    def __init__(self, cfg: JobConfig) -> None:
+        self.cfg = cfg
+        self.lateness_ms = int(cfg.lateness_s * 1000)
+
+    def open(self, runtime_context: RuntimeContext) -> None:
+        self.ctx = _context(self.cfg.database_url)
+        self.pending = runtime_context.get_map_state(
+            MapStateDescriptor("pending", Types.LONG(), Types.PICKLED_BYTE_ARRAY())
+        )
+        self.values = runtime_context.get_map_state(
+            MapStateDescriptor("values", Types.STRING(), Types.PICKLED_BYTE_ARRAY())
+        )
+        self.seen = runtime_context.get_map_state(MapStateDescriptor("seen", Types.STRING(), Types.LONG()))
+        self.backend = _Backend(self.values)
+
+    def process_element(self, value: Any, ctx: KeyedProcessFunction.Context) -> Iterator[Any]:
+        key, role, sort_ms, seq, payload = value
+        if role == "dead":
+            yield (_shard(key, self.cfg.shards), payload)
+            return
+        if sort_ms <= ctx.timer_service().current_watermark():
+            # Cannot happen with the intake's stamps (see eventtime); processed at once rather than lost.
+            yield from self._run(key, [(seq, role, payload)], ctx)
+            return
+        waiting = self.pending.get(sort_ms) or []
+        waiting.append((seq, role, payload))
+        self.pending.put(sort_ms, waiting)
+        ctx.timer_service().register_event_time_timer(sort_ms)
+
+    def on_timer(self, timestamp: int, ctx: KeyedProcessFunction.OnTimerContext) -> Iterator[Any]:
+        key = ctx.get_current_key()
+        waiting = self.pending.get(timestamp)
+        if waiting:
+            self.pending.remove(timestamp)
+            yield from self._run(key, sorted(waiting, key=lambda w: (w[0], w[1])), ctx)
+        if (timestamp - self.lateness_ms - _EPOCH_MS) % _RES_MS == 0:
+            self._cleanup(timestamp)
+
+    def _run(self, key: str, items: list[tuple[int, str, Any]], ctx: Any) -> Iterator[Any]:
+        timers = ctx.timer_service()
+        horizon = timedelta(hours=self.cfg.dedup_hours)
+        for _seq, role, event in items:
+            seen_key = f"{role}:{event.event_id}"
+            if self.seen.contains(seen_key):
+                continue
+            if horizon:
+                until = _cleanup_ms(timer_bucket(event.occurred_at + horizon), self.lateness_ms)
+                self.seen.put(seen_key, until)
+                timers.register_event_time_timer(until)
+            try:
+                outcome = process(event, Role(role), key, self.backend, self.ctx)
+            except Exception as exc:
+                _log.exception("event %s failed at its worker", event.event_id)
+                failed = Rejection(f"event {event.event_id}", f"processing failed: {type(exc).__name__}", "")
+                yield (_shard(key, self.cfg.shards), failed)
+                continue
+            for bucket in outcome.buckets:
+                timers.register_event_time_timer(_cleanup_ms(bucket, self.lateness_ms))
+            if outcome.evaluation is not None:
+                yield (_shard(key, self.cfg.shards), Decided(event, outcome.evaluation))
+
+    def _cleanup(self, timestamp: int) -> None:
+        gone = [
+            k
+            for k, (bucket, _data) in self.values.items()
+            if bucket >= 0 and _cleanup_ms(bucket, self.lateness_ms) <= timestamp
+        ]
+        for k in gone:
+            self.values.remove(k)
+        for k in [k for k, until in self.seen.items() if until <= timestamp]:
+            self.seen.remove(k)
+
+
+class StoreWriter(KeyedProcessFunction):  # type: ignore[misc]
+    def __init__(self, cfg: JobConfig) -> None:
+        self.cfg = cfg
+
+    def open(self, runtime_context: RuntimeContext) -> None:
+        self.rows = runtime_context.get_list_state(ListStateDescriptor("rows", Types.PICKLED_BYTE_ARRAY()))
+        self.count = runtime_context.get_state(ValueStateDescriptor("count", Types.INT()))
+        self.sink = StoreSink(make_engine(self.cfg.database_url), _context(self.cfg.database_url), str(self.cfg.source))
+
+    def process_element(self, value: Any, ctx: KeyedProcessFunction.Context) -> Iterator[Any]:
+        self.rows.add(value[1])
+        count = (self.count.value() or 0) + 1
+        self.count.update(count)
+        if count == 1:
+            timers = ctx.timer_service()
+            timers.register_processing_time_timer(timers.current_processing_time() + self.cfg.sink_flush_ms)
+            timers.register_event_time_timer(MAX_TS)
+        if count >= self.cfg.sink_batch:
+            self._flush()
+        return iter(())
+
+    def on_timer(self, timestamp: int, ctx: KeyedProcessFunction.OnTimerContext) -> Iterator[Any]:
+        self._flush()
+        return iter(())
+
+    def _flush(self) -> None:
+        if not self.count.value():
+            return
+        self.sink.write(list(self.rows.get()))
+        self.rows.clear()
+        self.count.clear()
+
+
+def configuration(cfg: JobConfig) -> Configuration:
+    """Flink settings: thread mode, RocksDB, checkpoints, and every endpoint on 127.0.0.1."""
+    conf = Configuration()
+    settings = {
+        "python.execution-mode": "thread",
+        "python.executable": sys.executable,
+        "python.client.executable": sys.executable,
+        "state.backend.type": "rocksdb",
+        "state.backend.incremental": str(cfg.incremental).lower(),
+        "execution.checkpointing.dir": (cfg.state_dir / "checkpoints").resolve().as_uri(),
+        "execution.checkpointing.interval": f"{cfg.checkpoint_ms} ms",
+        "execution.checkpointing.unaligned.enabled": "true",
+        "execution.checkpointing.externalized-checkpoint-retention": "RETAIN_ON_CANCELLATION",
+        "execution.checkpointing.num-retained": "2",
+        "restart-strategy.type": "fixed-delay",
+        "restart-strategy.fixed-delay.attempts": "2",
+        "restart-strategy.fixed-delay.delay": "2 s",
+        "io.tmp.dirs": str((cfg.state_dir / "tmp").resolve()),
+        "rest.bind-address": "127.0.0.1",
+        "rest.address": "127.0.0.1",
+        "rest.port": "0",
+        "jobmanager.rpc.address": "127.0.0.1",
+        "jobmanager.bind-host": "127.0.0.1",
+        "taskmanager.bind-host": "127.0.0.1",
+        "taskmanager.host": "127.0.0.1",
+    }
+    if cfg.resume_from:
+        settings["execution.state-recovery.path"] = cfg.resume_from
+    for name, value in settings.items():
+        conf.set_string(name, value)
+    return conf
+
+
+def build(cfg: JobConfig) -> StreamExecutionEnvironment:
+    (cfg.state_dir / "tmp").mkdir(parents=True, exist_ok=True)
+    env = StreamExecutionEnvironment.get_execution_environment(configuration(cfg))
+    env.set_parallelism(cfg.parallelism)
+    last = cfg.ticks if cfg.bounded else 2**62
+    ticks = env.from_source(NumberSequenceSource(1, last), WatermarkStrategy.no_watermarks(), "ticks")
+    ticks = ticks.set_parallelism(1).uid("ticks")
+    records = (
+        ticks.key_by(lambda _: 0, key_type=Types.INT())
+        .process(Intake(cfg))
+        .set_parallelism(1)
+        .uid("intake")
+        .name("intake")
+    )
+    strategy = WatermarkStrategy.for_bounded_out_of_orderness(
+        Duration.of_millis(cfg.policy.bound_ms)
+    ).with_timestamp_assigner(SortTime())
+    stamped = records.assign_timestamps_and_watermarks(strategy).set_parallelism(1).uid("watermarks")
+    routed = stamped.flat_map(Route(cfg)).uid("route").name("route")
+    decided = (
+        routed.key_by(lambda r: r[0], key_type=Types.STRING()).process(Detect(cfg)).uid("detect").name("detect")
+    )
+    written = (
+        decided.key_by(lambda r: r[0], key_type=Types.STRING())
+        .process(StoreWriter(cfg))
+        .uid("store")
+        .name("store")
+    )
+    discard = get_gateway().jvm.org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink()
+    written.sink_to(Sink(discard)).uid("discard")
+    return env
+
+
+def parse_args(argv: list[str]) -> JobConfig:
+    p = argparse.ArgumentParser(prog="python -m fanzha.stream.flink.job")
+    p.add_argument("--source", type=Path, required=True)
+    p.add_argument("--database-url", required=True)
+    p.add_argument("--state-dir", type=Path, required=True)
+    p.add_argument("--parallelism", type=int, default=1)
+    p.add_argument("--bounded", action="store_true")
+    p.add_argument("--ticks", type=int, default=0)
+    p.add_argument("--chunk", type=int, default=500)
+    p.add_argument("--checkpoint-ms", type=int, default=10_000)
+    p.add_argument("--out-of-orderness-s", type=float, default=300)
+    p.add_argument("--lateness-s", type=float, default=86_400)
+    p.add_argument("--dedup-hours", type=float, default=24)
+    p.add_argument("--full-checkpoints", action="store_true")
+    p.add_argument("--resume-from")
+    a = p.parse_args(argv)
+    return JobConfig(
+        source=a.source,
+        database_url=a.database_url,
+        state_dir=a.state_dir,
+        parallelism=a.parallelism,
+        bounded=a.bounded,
+        ticks=a.ticks,
+        chunk=a.chunk,
+        checkpoint_ms=a.checkpoint_ms,
+        out_of_orderness_s=a.out_of_orderness_s,
+        lateness_s=a.lateness_s,
+        dedup_hours=a.dedup_hours,
+        incremental=not a.full_checkpoints,
+        resume_from=a.resume_from,
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    cfg = parse_args(sys.argv[1:] if argv is None else argv)
+    build(cfg).execute("fanzha-detect")
+
+
+if __name__ == "__main__":
+    # Run the module under its import name, so the functions Flink pickles refer to
+    # `fanzha.stream.flink.job` (which the workers import), not to `__main__`.
+    from fanzha.stream.flink import job
+
+    job.main()
