@@ -95,6 +95,7 @@ class Runner:
         snapshot_path: Path | None = None,
         snapshot_every: int = 200,
         expiry_lag: timedelta = timedelta(0),
+        stream_time: Callable[[Event], datetime] | None = None,
     ) -> None:
         self._factory = session_factory(engine)
         self._event_clock = ManualClock(_EPOCH) if event_time else None
@@ -135,6 +136,8 @@ class Runner:
         # Keys are dropped this long after the watermark passed their timer, so that a late event
         # (see `fanzha.stream.flink.eventtime`) still reads the state of its own time.
         self._expiry_lag = expiry_lag
+        # Event-time "now" for an event (default: its own time; the clock never moves back).
+        self._stream_time = stream_time or (lambda event: event.occurred_at)
 
     def resume(self, progress: Callable[[int], None] | None = None) -> tuple[str, int]:
         """Restore state from a matching snapshot, else replay the store: ("snapshot", keys) or
@@ -256,7 +259,7 @@ class Runner:
     def _tick(self, event: Event) -> None:
         self.state.at(event.occurred_at)
         if self._event_clock is not None:
-            self._event_clock.set(event.occurred_at)
+            self._event_clock.set(self._stream_time(event))
 
 
 def _parse(record: RawRecord) -> Event | Rejection:

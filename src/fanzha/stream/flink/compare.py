@@ -26,7 +26,7 @@ def digest(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
         warnings = [
             (w.subject_key, w.person_id, w.unit_id, w.level, w.score, w.fraud_type, w.status,
              _canon(w.reasons), w.policy_version, w.first_event_id, w.last_event_id, w.signal_count,
-             w.propose_stop_payment)
+             w.propose_stop_payment, w.created_at.isoformat(), w.updated_at.isoformat())
             for w in session.scalars(select(WarningRow))
         ]  # fmt: skip
         by_id = {w.warning_id: w.first_event_id for w in session.scalars(select(WarningRow))}

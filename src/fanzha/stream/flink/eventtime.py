@@ -110,27 +110,37 @@ def stamp_parsed(stamper: Stamper, parsed: Event | Rejection) -> Stamp:
     return stamper.stamp(None if isinstance(parsed, Rejection) else to_ms(parsed.occurred_at))
 
 
+def from_ms(ms: int) -> datetime:
+    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=ms)
+
+
 def in_processing_order(
     items: Iterable[tuple[T, Event | Rejection]],
     policy: TimePolicy,
     on_too_late: Callable[[T, Stamp], None],
-) -> Iterator[T]:
-    """Items in the order both runners process them: a one-machine version of Flink's event-time timers.
+) -> Iterator[tuple[T, Stamp]]:
+    """Items with their stamps in the order both runners process them: a one-machine version of
+    Flink's event-time timers.
 
     Rejections pass straight through (they go to the dead-letter store, whatever their time); too-late
     records go to `on_too_late`; the rest wait in a heap until the watermark passes their sort time."""
     stamper = Stamper(policy)
-    heap: list[tuple[int, int, T]] = []
+    heap: list[tuple[int, int, T, Stamp]] = []
     for item, parsed in items:
         stamp = stamp_parsed(stamper, parsed)
         if isinstance(parsed, Rejection):
-            yield item
+            yield item, stamp
         elif stamp.verdict is Verdict.TOO_LATE:
             on_too_late(item, stamp)
         else:
-            heapq.heappush(heap, (stamp.sort_ms, stamp.seq, item))
+            heapq.heappush(heap, (stamp.sort_ms, stamp.seq, item, stamp))
         watermark = stamper.watermark_ms
         while heap and heap[0][0] <= watermark:
-            yield heapq.heappop(heap)[2]
+            yield _pop(heap)
     while heap:
-        yield heapq.heappop(heap)[2]
+        yield _pop(heap)
+
+
+def _pop(heap: list[tuple[int, int, T, Stamp]]) -> tuple[T, Stamp]:
+    _, _, item, stamp = heapq.heappop(heap)
+    return item, stamp

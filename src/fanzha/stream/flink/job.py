@@ -57,6 +57,7 @@ _EPOCH_MS = to_ms(datetime(2000, 1, 1, tzinfo=UTC))  # the epoch of `detection.s
 _RES_MS = TIMER_RESOLUTION // timedelta(milliseconds=1)
 MAX_TS = 2**63 - 2
 _log = logging.getLogger("fanzha.flink")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -210,10 +211,10 @@ class Detect(KeyedProcessFunction):  # type: ignore[misc]
             return
         if sort_ms <= ctx.timer_service().current_watermark():
             # Cannot happen with the intake's stamps (see eventtime); processed at once rather than lost.
-            yield from self._run(key, [(seq, role, payload)], ctx)
+            yield from self._run(key, [(sort_ms, seq, role, payload)], ctx)
             return
         waiting = self.pending.get(sort_ms) or []
-        waiting.append((seq, role, payload))
+        waiting.append((sort_ms, seq, role, payload))
         self.pending.put(sort_ms, waiting)
         ctx.timer_service().register_event_time_timer(sort_ms)
 
@@ -222,14 +223,14 @@ class Detect(KeyedProcessFunction):  # type: ignore[misc]
         waiting = self.pending.get(timestamp)
         if waiting:
             self.pending.remove(timestamp)
-            yield from self._run(key, sorted(waiting, key=lambda w: (w[0], w[1])), ctx)
+            yield from self._run(key, sorted(waiting, key=lambda w: (w[1], w[2])), ctx)
         if (timestamp - self.lateness_ms - _EPOCH_MS) % _RES_MS == 0:
             self._cleanup(timestamp)
 
-    def _run(self, key: str, items: list[tuple[int, str, Any]], ctx: Any) -> Iterator[Any]:
+    def _run(self, key: str, items: list[tuple[int, int, str, Any]], ctx: Any) -> Iterator[Any]:
         timers = ctx.timer_service()
         horizon = timedelta(hours=self.cfg.dedup_hours)
-        for _seq, role, event in items:
+        for sort_ms, _seq, role, event in items:
             seen_key = f"{role}:{event.event_id}"
             if self.seen.contains(seen_key):
                 continue
@@ -238,7 +239,8 @@ class Detect(KeyedProcessFunction):  # type: ignore[misc]
                 self.seen.put(seen_key, until)
                 timers.register_event_time_timer(until)
             try:
-                outcome = process(event, Role(role), key, self.backend, self.ctx)
+                now = _EPOCH + timedelta(milliseconds=sort_ms)
+                outcome = process(event, Role(role), key, self.backend, self.ctx, now=now)
             except Exception as exc:
                 _log.exception("event %s failed at its worker", event.event_id)
                 failed = Rejection(f"event {event.event_id}", f"processing failed: {type(exc).__name__}", "")

@@ -15,7 +15,7 @@ its subject's state, nor what it decides for its subject on its counterparty's.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
 from typing import Protocol
@@ -129,12 +129,14 @@ class Outcome:
     buckets: frozenset[int]
 
 
-def process(event: Event, role: Role, local: str, backend: Backend, ctx: PipelineContext) -> Outcome:
+def process(
+    event: Event, role: Role, local: str, backend: Backend, ctx: PipelineContext, *, now: datetime
+) -> Outcome:
     """Evaluate `event` at subject `local` (its own, or its counterparty's) over `backend`.
 
-    `ctx.clock` must be a `ManualClock`: it is set to the event's time, as the embedded runner does."""
-    if isinstance(ctx.clock, ManualClock):
-        ctx.clock.set(event.occurred_at)
+    `now` is the stream time the event is processed at (its sort time, `eventtime`); each call has its
+    own clock, since workers in one interpreter (Flink's thread mode) share `ctx`."""
+    ctx = replace(ctx, clock=ManualClock(now))
     subject: Subject = resolve_subject(event, ctx.directory)
     other = subject.counterparty_key if role is Role.SUBJECT else subject.key
     state = ScopedState(backend, local=local, other=other or local, now=event.occurred_at)

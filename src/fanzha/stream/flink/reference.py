@@ -22,7 +22,7 @@ from fanzha.pipeline import PipelineContext
 from fanzha.risk.policy import Policy, default_policy
 from fanzha.store.db import UnitOfWork, session_factory
 from fanzha.store.directory import city_unit, load_directory, load_indicators, load_profiles
-from fanzha.stream.flink.eventtime import TOO_LATE_ERROR, Stamp, TimePolicy, in_processing_order
+from fanzha.stream.flink.eventtime import TOO_LATE_ERROR, Stamp, TimePolicy, from_ms, in_processing_order
 from fanzha.stream.flink.intake import parts
 from fanzha.stream.runner import Runner, Summary
 from fanzha.stream.sources import RawRecord, read_records
@@ -69,20 +69,38 @@ def run_embedded(
 ) -> Summary:
     """Ingest every part of `source` with the embedded runner in event-time order."""
     policy = policy or TimePolicy()
+    # The stream time each event is processed at (its sort time), by position, as the runner sees them.
+    sort_times: dict[str, list[datetime]] = {}
+
+    def stream_time(event: Event) -> datetime:
+        times = sort_times.get(event.event_id)
+        return times.pop(0) if times else event.occurred_at
+
     runner = Runner(
-        engine, event_time=True, batch_size=batch_size, expiry_lag=policy.allowed_lateness + TIMER_RESOLUTION
+        engine,
+        event_time=True,
+        batch_size=batch_size,
+        expiry_lag=policy.allowed_lateness + TIMER_RESOLUTION,
+        stream_time=stream_time,
     )
     late: list[Rejection] = []
 
-    def pairs() -> Iterator[tuple[RawRecord, Event | Rejection]]:
+    def pairs() -> Iterator[tuple[tuple[RawRecord, Event | Rejection], Event | Rejection]]:
         for name in parts(source):
             for record in read_records(source / name):
-                yield record, parse_record(record)
+                parsed = parse_record(record)
+                yield (record, parsed), parsed
 
-    def on_too_late(record: RawRecord, _stamp: Stamp) -> None:
-        late.append(too_late(record))
+    def on_too_late(item: tuple[RawRecord, Event | Rejection], _stamp: Stamp) -> None:
+        late.append(too_late(item[0]))
 
-    summary = runner.run(in_processing_order(pairs(), policy, on_too_late), source=str(source))
+    def ordered() -> Iterator[RawRecord]:
+        for (record, parsed), stamp in in_processing_order(pairs(), policy, on_too_late):
+            if not isinstance(parsed, Rejection):
+                sort_times.setdefault(parsed.event_id, []).append(from_ms(stamp.sort_ms))
+            yield record
+
+    summary = runner.run(ordered(), source=str(source))
     with UnitOfWork(session_factory(engine)) as uow:
         for rejection in late:
             uow.dead_letters.add(rejection, source=str(source))
