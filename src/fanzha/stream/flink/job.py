@@ -78,6 +78,7 @@ class JobConfig:
     sink_flush_ms: int = 1000
     incremental: bool = True
     resume_from: str | None = None
+    max_rate: float = 0  # records per second the intake reads at most (0: no limit)
 
     @property
     def policy(self) -> TimePolicy:
@@ -138,6 +139,8 @@ class Intake(KeyedProcessFunction):  # type: ignore[misc]
             else:
                 yield ("event", stamp.sort_ms, stamp.seq, parsed)
         self.stamper.update((stamper.seq, stamper.max_ms))
+        if self.cfg.max_rate > 0:
+            time.sleep(len(records) / self.cfg.max_rate)
         if finished:
             self.done.put(cursor.name, True)
             self.cursor.clear()
@@ -377,6 +380,7 @@ def parse_args(argv: list[str]) -> JobConfig:
     p.add_argument("--dedup-hours", type=float, default=24)
     p.add_argument("--full-checkpoints", action="store_true")
     p.add_argument("--resume-from")
+    p.add_argument("--max-rate", type=float, default=0)
     a = p.parse_args(argv)
     return JobConfig(
         source=a.source,
@@ -392,6 +396,7 @@ def parse_args(argv: list[str]) -> JobConfig:
         dedup_hours=a.dedup_hours,
         incremental=not a.full_checkpoints,
         resume_from=a.resume_from,
+        max_rate=a.max_rate,
     )
 
 

@@ -43,6 +43,7 @@ class Launch:
     chunk: int = 500
     full_checkpoints: bool = False
     resume: bool = True
+    max_rate: float = 0
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ def command(launch: Launch, python: Path, resume_from: Path | None) -> list[str]
         "--out-of-orderness-s", str(launch.out_of_orderness_s),
         "--lateness-s", str(launch.lateness_s),
         "--dedup-hours", str(launch.dedup_hours),
+        "--max-rate", str(launch.max_rate),
     ]  # fmt: skip
     if launch.bounded:
         args += ["--bounded", "--ticks", str(chunks_needed(launch.source, launch.chunk) + 1)]
