@@ -109,7 +109,9 @@ def test_killed_mid_stream_the_job_resumes_from_its_checkpoint_without_loss_or_d
     assert 0 < before < total, f"the kill did not land mid-stream ({before} of {total} events stored)"
     # Every endpoint of the job bound to the loopback interface only.
     assert addresses, "the job listened on no port while running"
-    assert all(a.rsplit(":", 1)[0].strip("[]").removeprefix("::ffff:") == "127.0.0.1" for a in addresses), addresses
+    assert all(a.rsplit(":", 1)[0].strip("[]").removeprefix("::ffff:") == "127.0.0.1" for a in addresses), (
+        addresses
+    )
 
     outcome = launch.run(job(seeded[0], url, state, 2), timeout=900)
     assert outcome.resumed_from is not None

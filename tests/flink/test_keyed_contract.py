@@ -56,7 +56,9 @@ def test_split_by_subject_the_detectors_decide_exactly_as_over_one_state(prepare
     for event in events:
         for key, role in routes(event, ctx):
             roles.append(role)
-            outcome = process(event, role, key, stores.setdefault(key, DictBackend()), ctx, now=event.occurred_at)
+            outcome = process(
+                event, role, key, stores.setdefault(key, DictBackend()), ctx, now=event.occurred_at
+            )
             if role is Role.SUBJECT:
                 got.append(outcome.evaluation)
 
@@ -69,7 +71,9 @@ def test_split_by_subject_the_detectors_decide_exactly_as_over_one_state(prepare
 
 
 def test_a_key_naming_no_subject_is_refused() -> None:
-    state = ScopedState(DictBackend(), local="person:P1", other="person:P2", now=datetime(2026, 1, 1, tzinfo=UTC))
+    state = ScopedState(
+        DictBackend(), local="person:P1", other="person:P2", now=datetime(2026, 1, 1, tzinfo=UTC)
+    )
     state.put("norm:person:P1", b"x")
     state.put("rebate_escalation:in:person:P2", ("mark",))
     assert state.get("rebate_escalation:in:person:P2") == ("mark",)  # visible for this event only

@@ -4,6 +4,7 @@ Database ids and wall-clock columns are left out; everything a runner decides is
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -46,10 +47,11 @@ def digest(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def differences(left: dict[str, list[tuple[Any, ...]]], right: dict[str, list[tuple[Any, ...]]]) -> list[str]:
-    """A short description of each table where the two digests differ (empty: identical)."""
+    """A short description of each table where the two digests differ (empty: identical); a row
+    stored twice on one side counts as a difference."""
     out = []
-    for table in left:
-        a, b = set(left[table]), set(right[table])
-        if a != b or len(left[table]) != len(right[table]):
-            out.append(f"{table}: {len(a - b)} only left, {len(b - a)} only right, sizes {len(left[table])}/{len(right[table])}")
+    for table, rows in left.items():
+        a, b = Counter(rows), Counter(right[table])
+        if a != b:
+            out.append(f"{table}: {(a - b).total()} rows only left, {(b - a).total()} only right")
     return out

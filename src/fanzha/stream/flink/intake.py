@@ -69,7 +69,8 @@ def _parquet_chunk(path: Path, cursor: Cursor, limit: int) -> tuple[list[RawReco
     frame = pl.scan_parquet(path).slice(cursor.offset, limit).collect()
     start = cursor.offset
     records = [
-        RawRecord(f"{path.name}:row {start + i + 1}", row) for i, row in enumerate(frame.iter_rows(named=True))
+        RawRecord(f"{path.name}:row {start + i + 1}", row)
+        for i, row in enumerate(frame.iter_rows(named=True))
     ]
     return records, replace(cursor, offset=start + len(records)), len(records) < limit
 

@@ -20,6 +20,7 @@ starts it. The graph, with where the order comes from (see `eventtime`):
 from __future__ import annotations
 
 import argparse
+import importlib
 import io
 import logging
 import pickle
@@ -273,7 +274,9 @@ class StoreWriter(KeyedProcessFunction):  # type: ignore[misc]
     def open(self, runtime_context: RuntimeContext) -> None:
         self.rows = runtime_context.get_list_state(ListStateDescriptor("rows", Types.PICKLED_BYTE_ARRAY()))
         self.count = runtime_context.get_state(ValueStateDescriptor("count", Types.INT()))
-        self.sink = StoreSink(make_engine(self.cfg.database_url), _context(self.cfg.database_url), str(self.cfg.source))
+        self.sink = StoreSink(
+            make_engine(self.cfg.database_url), _context(self.cfg.database_url), str(self.cfg.source)
+        )
 
     def process_element(self, value: Any, ctx: KeyedProcessFunction.Context) -> Iterator[Any]:
         self.rows.add(value[1])
@@ -352,7 +355,10 @@ def build(cfg: JobConfig) -> StreamExecutionEnvironment:
     stamped = records.assign_timestamps_and_watermarks(strategy).set_parallelism(1).uid("watermarks")
     routed = stamped.flat_map(Route(cfg)).uid("route").name("route")
     decided = (
-        routed.key_by(lambda r: r[0], key_type=Types.STRING()).process(Detect(cfg)).uid("detect").name("detect")
+        routed.key_by(lambda r: r[0], key_type=Types.STRING())
+        .process(Detect(cfg))
+        .uid("detect")
+        .name("detect")
     )
     written = (
         decided.key_by(lambda r: r[0], key_type=Types.STRING())
@@ -408,6 +414,4 @@ def main(argv: list[str] | None = None) -> None:
 if __name__ == "__main__":
     # Run the module under its import name, so the functions Flink pickles refer to
     # `fanzha.stream.flink.job` (which the workers import), not to `__main__`.
-    from fanzha.stream.flink import job
-
-    job.main()
+    importlib.import_module("fanzha.stream.flink.job").main()

@@ -68,11 +68,15 @@ def repo_root() -> Path:
 def flink_python() -> Path:
     """The interpreter of the Flink environment."""
     named = os.environ.get(FLINK_PYTHON_ENV)
-    candidates = [Path(named)] if named else [repo_root() / ".venv-flink/bin/python", Path(".venv-flink/bin/python")]
+    candidates = (
+        [Path(named)] if named else [repo_root() / ".venv-flink/bin/python", Path(".venv-flink/bin/python")]
+    )
     for candidate in candidates:
         if candidate.exists():
             return candidate
-    raise FlinkNotInstalledError("no Flink environment (.venv-flink): run `sh scripts/install-flink.sh` first")
+    raise FlinkNotInstalledError(
+        "no Flink environment (.venv-flink): run `sh scripts/install-flink.sh` first"
+    )
 
 
 def job_environment(python: Path, state_dir: Path) -> dict[str, str]:

@@ -57,7 +57,10 @@ def load_context(
         clock=ManualClock(datetime(2000, 1, 1, tzinfo=UTC)),
         policy=policy or default_policy(),
         detection=DetectionContext(
-            lists=lists, settings=settings or DetectorSettings(), profiles=profiles, text_scorer=default_scorer()
+            lists=lists,
+            settings=settings or DetectorSettings(),
+            profiles=profiles,
+            text_scorer=default_scorer(),
         ),
         directory=directory,
         fallback_unit=fallback,

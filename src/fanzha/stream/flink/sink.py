@@ -93,6 +93,8 @@ class StoreSink:
             ref = row.ref if isinstance(row, Rejection) else f"event {row.event.event_id}"
             raw = row.raw if isinstance(row, Rejection) else row.event.model_dump_json()
             with UnitOfWork(self._factory) as uow:
-                uow.dead_letters.add(Rejection(ref, f"processing failed: {type(exc).__name__}", raw), source=self.source)
+                uow.dead_letters.add(
+                    Rejection(ref, f"processing failed: {type(exc).__name__}", raw), source=self.source
+                )
                 uow.commit()
             self.counts.failed += 1

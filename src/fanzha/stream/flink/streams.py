@@ -104,6 +104,9 @@ def write_stream(out: Path, spec: StreamSpec, policy: TimePolicy, world: World |
             continue
         lines = [json.dumps(e, ensure_ascii=False) for e in part]
         for k in range(spec.disorder.bad_lines):
-            lines.insert((k * 37 + number) % (len(lines) + 1), '{"kind": "transfer", "event_id": "bad-' + name + "-" + str(k) + '"')
+            lines.insert(
+                (k * 37 + number) % (len(lines) + 1),
+                '{"kind": "transfer", "event_id": "bad-' + name + "-" + str(k) + '"',
+            )
         (out / f"{name}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return world
