@@ -9,6 +9,7 @@ a key is a subject, and the keys a checkpoint holds are the subjects with events
 
 from __future__ import annotations
 
+import pickle
 import re
 import shutil
 import time
@@ -53,6 +54,8 @@ class BenchResult:
     events: int
     subjects: int
     runs: list[RunStats]
+    embedded_state_bytes: int  # the embedded runner's detector values at the end, pickled
+    embedded_state_keys: int  # subjects holding them
 
 
 @contextmanager
@@ -122,7 +125,7 @@ def bench(
     runs: list[RunStats] = []
     with store(world, admin_url, scratch) as (_, engine):
         started = time.perf_counter()
-        run_embedded(engine, parts, policy=policy)
+        _, end_state = run_embedded(engine, parts, policy=policy)
         wall = time.perf_counter() - started
         events, busy = _busy(engine)
         runs.append(RunStats("embedded", events, wall, busy))
@@ -144,4 +147,10 @@ def bench(
                     f"flink p={parallelism}", events, outcome.seconds, busy, same, _checkpoints(state, engine)
                 )
             )
-    return BenchResult(len(world.events), subjects, runs)
+    known = {subject for _, subject in expected["events"]}
+    state_bytes, holders = 0, set()
+    for key, value in end_state.items():
+        state_bytes += len(key) + len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        parts_of = key.split(":")
+        holders |= {":".join(parts_of[i : i + 2]) for i in range(len(parts_of) - 1)} & known
+    return BenchResult(len(world.events), subjects, runs, state_bytes, len(holders))

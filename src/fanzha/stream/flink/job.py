@@ -35,12 +35,18 @@ from pathlib import Path
 from typing import Any
 
 from pyflink.common import Configuration, Duration, Types, WatermarkStrategy
+from pyflink.common.time import Time
 from pyflink.common.watermark_strategy import TimestampAssigner
 from pyflink.datastream import StreamExecutionEnvironment
 from pyflink.datastream.connectors.base import Sink
 from pyflink.datastream.connectors.number_seq import NumberSequenceSource
 from pyflink.datastream.functions import FlatMapFunction, KeyedProcessFunction, RuntimeContext
-from pyflink.datastream.state import ListStateDescriptor, MapStateDescriptor, ValueStateDescriptor
+from pyflink.datastream.state import (
+    ListStateDescriptor,
+    MapStateDescriptor,
+    StateTtlConfig,
+    ValueStateDescriptor,
+)
 from pyflink.java_gateway import get_gateway
 
 from fanzha.detection.state import TIMER_RESOLUTION, timer_bucket
@@ -80,6 +86,7 @@ class JobConfig:
     incremental: bool = True
     resume_from: str | None = None
     max_rate: float = 0  # records per second the intake reads at most (0: no limit)
+    state_ttl_days: float = 0  # a backstop on detector state in processing time (0: off)
 
     @property
     def policy(self) -> TimePolicy:
@@ -202,9 +209,15 @@ class Detect(KeyedProcessFunction):  # type: ignore[misc]
         self.pending = runtime_context.get_map_state(
             MapStateDescriptor("pending", Types.LONG(), Types.PICKLED_BYTE_ARRAY())
         )
-        self.values = runtime_context.get_map_state(
-            MapStateDescriptor("values", Types.STRING(), Types.PICKLED_BYTE_ARRAY())
-        )
+        values = MapStateDescriptor("values", Types.STRING(), Types.PICKLED_BYTE_ARRAY())
+        if self.cfg.state_ttl_days > 0:
+            # Expiry is the detectors' event-time timers; this only bounds state that a bug or a clock
+            # far in the future would keep forever, cleaned during RocksDB compaction.
+            ttl = Time.milliseconds(int(self.cfg.state_ttl_days * 86_400_000))
+            values.enable_time_to_live(
+                StateTtlConfig.new_builder(ttl).cleanup_in_rocksdb_compact_filter(1000).build()
+            )
+        self.values = runtime_context.get_map_state(values)
         self.seen = runtime_context.get_map_state(MapStateDescriptor("seen", Types.STRING(), Types.LONG()))
         self.backend = _Backend(self.values)
 
@@ -387,6 +400,7 @@ def parse_args(argv: list[str]) -> JobConfig:
     p.add_argument("--full-checkpoints", action="store_true")
     p.add_argument("--resume-from")
     p.add_argument("--max-rate", type=float, default=0)
+    p.add_argument("--state-ttl-days", type=float, default=0)
     a = p.parse_args(argv)
     return JobConfig(
         source=a.source,
@@ -403,6 +417,7 @@ def parse_args(argv: list[str]) -> JobConfig:
         incremental=not a.full_checkpoints,
         resume_from=a.resume_from,
         max_rate=a.max_rate,
+        state_ttl_days=a.state_ttl_days,
     )
 
 

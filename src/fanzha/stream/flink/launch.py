@@ -44,6 +44,7 @@ class Launch:
     full_checkpoints: bool = False
     resume: bool = True
     max_rate: float = 0
+    state_ttl_days: float = 0
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ def command(launch: Launch, python: Path, resume_from: Path | None) -> list[str]
         "--lateness-s", str(launch.lateness_s),
         "--dedup-hours", str(launch.dedup_hours),
         "--max-rate", str(launch.max_rate),
+        "--state-ttl-days", str(launch.state_ttl_days),
     ]  # fmt: skip
     if launch.bounded:
         args += ["--bounded", "--ticks", str(chunks_needed(launch.source, launch.chunk) + 1)]

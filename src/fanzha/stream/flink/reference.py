@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from fanzha.clock import ManualClock
 from fanzha.detection.context import DetectionContext, DetectorSettings
-from fanzha.detection.state import TIMER_RESOLUTION
+from fanzha.detection.state import TIMER_RESOLUTION, InMemoryState
 from fanzha.event.model import Event
 from fanzha.event.parse import Rejection, parse_line, parse_mapping
 from fanzha.pipeline import PipelineContext
@@ -69,8 +69,9 @@ def load_context(
 
 def run_embedded(
     engine: Engine, source: Path, *, policy: TimePolicy | None = None, batch_size: int = 500
-) -> Summary:
-    """Ingest every part of `source` with the embedded runner in event-time order."""
+) -> tuple[Summary, InMemoryState]:
+    """Ingest every part of `source` with the embedded runner in event-time order; returns what
+    happened and the detector state at the end."""
     policy = policy or TimePolicy()
     # The stream time each event is processed at (its sort time), by position, as the runner sees them.
     sort_times: dict[str, list[datetime]] = {}
@@ -110,4 +111,4 @@ def run_embedded(
         uow.commit()
     for rejection in late:
         summary.reject(rejection)
-    return summary
+    return summary, runner.state
