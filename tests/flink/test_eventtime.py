@@ -54,3 +54,21 @@ def test_processing_order_is_sorted_never_early_and_loses_nothing(times: list[in
     for i, stamp in out:
         assert stamp.sort_ms >= to_ms(Timed(times[i]).occurred_at)
         assert (stamp.verdict is Verdict.ON_TIME) == (stamp.sort_ms == times[i])
+
+
+def test_the_job_binds_every_endpoint_to_loopback_and_runs_python_in_thread_mode() -> None:
+    from pathlib import Path
+
+    from fanzha.stream.flink.jobconfig import flink_settings, parse_args
+
+    cfg = parse_args(
+        ["--source", "in", "--database-url", "sqlite://", "--state-dir", "st", "--lateness-s", "60"]
+    )
+    settings = flink_settings(cfg, "/py")
+    assert settings["python.execution-mode"] == "thread"
+    assert settings["state.backend.type"] == "rocksdb"
+    for name in ("rest.bind-address", "rest.address", "jobmanager.rpc.address", "jobmanager.bind-host",
+                 "taskmanager.bind-host", "taskmanager.host"):  # fmt: skip
+        assert settings[name] == "127.0.0.1", name
+    assert cfg.policy.allowed_lateness == timedelta(seconds=60)
+    assert settings["execution.checkpointing.dir"] == (Path("st") / "checkpoints").resolve().as_uri()
