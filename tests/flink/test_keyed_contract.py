@@ -85,3 +85,22 @@ def test_a_key_naming_no_subject_is_refused() -> None:
     scoped.put("rebate_escalation:in:person:P2", ("mark",))
     scoped.commit()
     assert list(backend.data) == ["norm:person:P1"]  # the payee's worker keeps the payee's keys
+
+
+def test_an_expired_key_reads_as_absent_before_cleanup_in_memory_and_staged() -> None:
+    from datetime import timedelta
+
+    from fanzha.detection.state import OverlayState
+
+    t0 = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
+    base = InMemoryState()
+    base.put("norm:person:P1", b"n", t0 + timedelta(hours=1))
+    overlay = OverlayState(base)
+    overlay.put("risk:person:P1", ("s",), t0 + timedelta(hours=1))
+    base.at(t0 + timedelta(minutes=30))
+    assert base.get("norm:person:P1") == b"n"
+    assert overlay.get("risk:person:P1") == ("s",)
+    base.at(t0 + timedelta(hours=2))  # due, though `expire` has not run
+    assert base.get("norm:person:P1") is None
+    assert overlay.get("risk:person:P1") is None
+    assert len(base) == 1  # still there until cleanup

@@ -13,7 +13,7 @@ being processed) a key whose timer fell due before `t` reads as absent, whether 
 dropped it yet. So decisions do not depend on when cleanup happens to run (batch boundaries here, timer
 firing on a distributed engine), which is what lets two runners agree event for event.
 
-Keys are scoped to subjects (`fanzha.stream.flink.keyed.owner`): a key names the subject whose state
+Keys are scoped to subjects (`fanzha.stream.flink.keyed.owned_by`): a key names the subject whose state
 it is, and an event may write its counterparty's keys only as a function of the event itself, because a
 keyed engine keeps each subject's keys on the worker that owns the subject.
 """

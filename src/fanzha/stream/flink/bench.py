@@ -42,7 +42,7 @@ class RunStats:
     wall_s: float
     busy_s: float  # first to last event written
     identical: bool = True
-    checkpoints: list[tuple[int, int, float]] = field(default_factory=list)  # (bytes, ms, keys)
+    checkpoints: list[tuple[int, int, int]] = field(default_factory=list)  # (bytes, ms, keys)
 
     @property
     def rate(self) -> float:
@@ -99,7 +99,7 @@ def _keys_at(engine: Engine, when: datetime) -> int:
     return int(found)
 
 
-def _checkpoints(state_dir: Path, engine: Engine) -> list[tuple[int, int, float]]:
+def _checkpoints(state_dir: Path, engine: Engine) -> list[tuple[int, int, int]]:
     times = {}
     for log in (state_dir / "log").glob("*.log*"):
         for match in _STAMP.finditer(log.read_text(errors="replace")):
