@@ -111,8 +111,8 @@ def bench(
                 f"{size / 1e6:.2f} MB over {keys} keys = {per_key}, {millis} ms; "
                 f"largest {biggest / 1e6:.2f} MB; mean {mean:.0f} ms"
             )
-    per_key = result.embedded_state_bytes / max(result.embedded_state_keys, 1)
+    state_per_key = result.embedded_state_bytes / max(result.embedded_state_keys, 1)
     console.print(
         f"  embedded state at the end: {result.embedded_state_bytes / 1e6:.2f} MB over "
-        f"{result.embedded_state_keys} keys = {per_key:.0f} B/key (pickled values and key names)"
+        f"{result.embedded_state_keys} keys = {state_per_key:.0f} B/key (pickled values and key names)"
     )
