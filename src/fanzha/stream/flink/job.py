@@ -26,7 +26,7 @@ import pickle
 import sys
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
@@ -36,6 +36,7 @@ from pyflink.common.time import Time
 from pyflink.common.watermark_strategy import TimestampAssigner
 from pyflink.datastream import StreamExecutionEnvironment
 from pyflink.datastream.connectors.base import Sink
+from pyflink.datastream.connectors.file_system import FileSource, StreamFormat
 from pyflink.datastream.connectors.number_seq import NumberSequenceSource
 from pyflink.datastream.functions import FlatMapFunction, KeyedProcessFunction, RuntimeContext
 from pyflink.datastream.state import (
@@ -85,6 +86,10 @@ def _loads(data: bytes) -> Any:
 
 
 class Intake(KeyedProcessFunction):  # type: ignore[misc]
+    """Reads the parts. A bounded run reads one chunk per tick; a watched run gets a single tick and
+    then drives itself with processing-time timers (at once while there is data, every `poll_seconds`
+    when there is none), so no queue of ticks stands between a checkpoint barrier and the intake."""
+
     def __init__(self, cfg: JobConfig) -> None:
         self.cfg = cfg
 
@@ -92,15 +97,31 @@ class Intake(KeyedProcessFunction):  # type: ignore[misc]
         self.cursor = runtime_context.get_state(ValueStateDescriptor("cursor", Types.PICKLED_BYTE_ARRAY()))
         self.stamper = runtime_context.get_state(ValueStateDescriptor("stamper", Types.PICKLED_BYTE_ARRAY()))
         self.done = runtime_context.get_map_state(MapStateDescriptor("done", Types.STRING(), Types.BOOLEAN()))
+        self.driving = runtime_context.get_state(ValueStateDescriptor("driving", Types.BOOLEAN()))
 
     def process_element(self, value: Any, ctx: KeyedProcessFunction.Context) -> Iterator[Any]:
+        if self.cfg.bounded:
+            read = yield from self._read()
+            if self.cfg.max_rate > 0:
+                time.sleep(read / self.cfg.max_rate)
+        elif not self.driving.value():
+            self.driving.update(True)
+            timers = ctx.timer_service()
+            timers.register_processing_time_timer(timers.current_processing_time())
+
+    def on_timer(self, timestamp: int, ctx: KeyedProcessFunction.OnTimerContext) -> Iterator[Any]:
+        read = yield from self._read()
+        pause = self.cfg.poll_seconds if read < 0 else (read / self.cfg.max_rate if self.cfg.max_rate else 0)
+        timers = ctx.timer_service()
+        timers.register_processing_time_timer(timers.current_processing_time() + int(pause * 1000) + 1)
+
+    def _read(self) -> Generator[Any, None, int]:
+        """Emit the next chunk; returns how many records it held (-1: no part to read)."""
         cursor: Cursor | None = self.cursor.value()
         if cursor is None:
             name = next_part(self.cfg.source, set(self.done.keys()))
             if name is None:
-                if not self.cfg.bounded:
-                    time.sleep(self.cfg.poll_seconds)
-                return
+                return -1
             cursor = Cursor(name)
         records, cursor, finished = read_chunk(self.cfg.source, cursor, self.cfg.chunk)
         seq, max_ms = self.stamper.value() or (0, Stamper(self.cfg.policy).max_ms)
@@ -115,13 +136,12 @@ class Intake(KeyedProcessFunction):  # type: ignore[misc]
             else:
                 yield ("event", stamp.sort_ms, stamp.seq, parsed)
         self.stamper.update((stamper.seq, stamper.max_ms))
-        if self.cfg.max_rate > 0:
-            time.sleep(len(records) / self.cfg.max_rate)
         if finished:
             self.done.put(cursor.name, True)
             self.cursor.clear()
         else:
             self.cursor.update(cursor)
+        return len(records)
 
 
 class SortTime(TimestampAssigner):  # type: ignore[misc]
@@ -290,13 +310,30 @@ def configuration(cfg: JobConfig) -> Configuration:
     return conf
 
 
+def _keep_alive(env: StreamExecutionEnvironment, cfg: JobConfig) -> Any:
+    """A source that never emits and never ends (a watched empty directory): it keeps a watched run's
+    job alive while the intake drives itself with timers."""
+    empty = cfg.state_dir / "keep-alive"
+    empty.mkdir(parents=True, exist_ok=True)
+    source = (
+        FileSource.for_record_stream_format(StreamFormat.text_line_format(), str(empty.resolve()))
+        .monitor_continuously(Duration.of_seconds(3600))
+        .build()
+    )
+    idle = env.from_source(source, WatermarkStrategy.no_watermarks(), "keep-alive").set_parallelism(1)
+    return idle.uid("keep-alive").map(lambda _: 0, output_type=Types.LONG()).set_parallelism(1).uid("idle")
+
+
 def build(cfg: JobConfig) -> StreamExecutionEnvironment:
     (cfg.state_dir / "tmp").mkdir(parents=True, exist_ok=True)
     env = StreamExecutionEnvironment.get_execution_environment(configuration(cfg))
     env.set_parallelism(cfg.parallelism)
-    last = cfg.ticks if cfg.bounded else 2**62
-    ticks = env.from_source(NumberSequenceSource(1, last), WatermarkStrategy.no_watermarks(), "ticks")
+    ticks = env.from_source(
+        NumberSequenceSource(1, cfg.ticks if cfg.bounded else 1), WatermarkStrategy.no_watermarks(), "ticks"
+    )
     ticks = ticks.set_parallelism(1).uid("ticks")
+    if not cfg.bounded:
+        ticks = ticks.union(_keep_alive(env, cfg))
     records = (
         ticks.key_by(lambda _: 0, key_type=Types.INT())
         .process(Intake(cfg))

@@ -159,18 +159,24 @@ def run(launch: Launch, *, timeout: float | None = None) -> Outcome:
     """Run the job to its end (a bounded run) or until interrupted or `timeout` seconds."""
     started = time.perf_counter()
     proc, resumed = start(launch)
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the job as Ctrl-C does
     try:
         proc.wait(timeout=timeout)
     except (subprocess.TimeoutExpired, KeyboardInterrupt):
         pass
     finally:
         stop(proc)
+        signal.signal(signal.SIGTERM, previous)
     return Outcome(
         proc.returncode,
         time.perf_counter() - started,
         str(resumed) if resumed else None,
         completed_checkpoints(launch.state_dir),
     )
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def completed_checkpoints(state_dir: Path) -> list[Checkpoint]:
