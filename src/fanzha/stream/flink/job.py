@@ -248,7 +248,8 @@ class Detect(KeyedProcessFunction):  # type: ignore[misc]
                 outcome = process(event, Role(role), key, self.backend, self.ctx, now=now)
             except Exception as exc:
                 _log.exception("event %s failed at its worker", event.event_id)
-                failed = Rejection(f"event {event.event_id}", f"processing failed: {type(exc).__name__}", "")
+                error = f"processing failed: {type(exc).__name__}"
+                failed = Rejection(f"event {event.event_id}", error, event.model_dump_json())
                 yield (_shard(key, self.cfg.shards), failed)
                 continue
             for bucket in outcome.buckets:
