@@ -157,7 +157,12 @@ def _assess(
 
 def handle(event: Event, *, uow: UnitOfWork, state: KeyedState, ctx: PipelineContext) -> Handled:
     """Evaluate `event` and stage the event, its assessment and any warning in `uow`'s transaction."""
-    evaluation = evaluate(event, state, ctx)
+    return record(event, evaluate(event, state, ctx), uow=uow, ctx=ctx)
+
+
+def record(event: Event, evaluation: Evaluation, *, uow: UnitOfWork, ctx: PipelineContext) -> Handled:
+    """Stage what `evaluate` decided: the event, its assessment and the opened or enriched warning
+    (one open warning per subject). A distributed runner evaluates on its workers and records here."""
     uow.events.add(event, subject_key=evaluation.subject.key)
     assessment = evaluation.assessment
     if assessment is None:

@@ -19,6 +19,7 @@ from fanzha.cli import (
     data,
     demo,
     evaluate,
+    flink,
     funds,
     lists,
     retention,
@@ -55,6 +56,8 @@ app.add_typer(users.tokens, name="tokens")
 app.add_typer(retention.app, name="retention")
 app.add_typer(funds.app, name="funds")
 app.add_typer(bench.app, name="bench")
+app.add_typer(flink.app, name="flink")
+bench.app.command("flink")(flink.bench)
 app.command("bank-sim")(funds.bank_sim)
 app.command("evaluate")(evaluate.evaluate)
 workflow.register(app)

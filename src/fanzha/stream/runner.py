@@ -94,6 +94,8 @@ class Runner:
         shadow_policy: Policy | None = None,
         snapshot_path: Path | None = None,
         snapshot_every: int = 200,
+        expiry_lag: timedelta = timedelta(0),
+        stream_time: Callable[[Event], datetime] | None = None,
     ) -> None:
         self._factory = session_factory(engine)
         self._event_clock = ManualClock(_EPOCH) if event_time else None
@@ -129,6 +131,11 @@ class Runner:
         self._stored: int | None = None  # events in the store, known once resumed
         self._batches = 0
         self._watermark: datetime | None = None
+        # Keys are dropped this long after the watermark passed their timer, so that a late event
+        # (see `fanzha.stream.flink.eventtime`) still reads the state of its own time.
+        self._expiry_lag = expiry_lag
+        # Event-time "now" for an event (default: its own time; the clock never moves back).
+        self._stream_time = stream_time or (lambda event: event.occurred_at)
 
     def resume(self, progress: Callable[[int], None] | None = None) -> tuple[str, int]:
         """Restore state from a matching snapshot, else replay the store: ("snapshot", keys) or
@@ -198,7 +205,7 @@ class Runner:
 
     def _after_batch(self) -> None:
         if self._watermark is not None:
-            self.state.expire(self._watermark)
+            self.state.expire(self._watermark - self._expiry_lag)
         self._batches += 1
         if self._batches % self._snapshot_every == 0:
             self.save_snapshot()
@@ -248,8 +255,9 @@ class Runner:
             summary.reject(rejection)
 
     def _tick(self, event: Event) -> None:
+        self.state.at(event.occurred_at)
         if self._event_clock is not None:
-            self._event_clock.set(event.occurred_at)
+            self._event_clock.set(self._stream_time(event))
 
 
 def _parse(record: RawRecord) -> Event | Rejection:
