@@ -9,8 +9,9 @@ from sqlalchemy import Engine
 from fanzha.event.codes import FraudType, RiskLevel, UnitLevel
 from fanzha.event.entities import Person, Phone, Unit
 from fanzha.risk.model import Reason
-from fanzha.store.db import UnitOfWork, session_factory
 from fanzha.store.directory import replace_reference_data
+from fanzha.store.engine import session_factory
+from fanzha.uow import UnitOfWork
 from fanzha.warning.model import Warning, WarningStatus
 
 T0 = datetime(2026, 3, 1, 1, 0, tzinfo=UTC)

@@ -26,11 +26,10 @@ from fanzha.warning.model import Warning
 
 
 class Directory(Protocol):
-    """Who is behind a phone or account, and which unit is responsible for a person."""
+    """Who is behind a phone or account. (Which unit owns a warning is decided at intake, once:
+    `warning.routing.intake_assignment`; the pipeline opens warnings without an owner.)"""
 
     def person_for(self, identifier: str) -> str | None: ...
-
-    def unit_for(self, person_id: str) -> str | None: ...
 
 
 class EventRepository(Protocol):
@@ -75,7 +74,6 @@ class PipelineContext:
     policy: Policy
     detection: DetectionContext
     directory: Directory
-    fallback_unit: str | None = None
     detectors: tuple[Detector, ...] = field(default_factory=lambda: tuple(DETECTORS.values()))
     # A candidate policy scored beside the active one; what it would do is recorded, never dispatched.
     shadow_policy: Policy | None = None
@@ -159,14 +157,18 @@ def _assess(
 
 def handle(event: Event, *, uow: UnitOfWork, state: KeyedState, ctx: PipelineContext) -> Handled:
     """Evaluate `event` and stage the event, its assessment and any warning in `uow`'s transaction."""
-    evaluation = evaluate(event, state, ctx)
+    return record(event, evaluate(event, state, ctx), uow=uow, ctx=ctx)
+
+
+def record(event: Event, evaluation: Evaluation, *, uow: UnitOfWork, ctx: PipelineContext) -> Handled:
+    """Stage what `evaluate` decided: the event, its assessment and the opened or enriched warning
+    (one open warning per subject). A distributed runner evaluates on its workers and records here."""
     uow.events.add(event, subject_key=evaluation.subject.key)
     assessment = evaluation.assessment
     if assessment is None:
         return Handled(evaluation, None, False)
     current = uow.warnings.open_for(assessment.subject_key)
-    unit = ctx.directory.unit_for(assessment.person_id) if assessment.person_id else None
-    updated = open_or_enrich(current, assessment, unit or ctx.fallback_unit)
+    updated = open_or_enrich(current, assessment)
     warning_id = uow.warnings.save(updated) if updated is not None else None
     uow.assessments.add(assessment, warning_id=warning_id)
     if evaluation.shadow is not None:

@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 from sqlalchemy import select
 
 from fanzha.auth.model import Role
-from fanzha.store.db import make_engine, migrate, session_factory
+from fanzha.store.engine import make_engine, migrate, session_factory
 from fanzha.store.tables_auth import AuditRow
 from fanzha.web.app import create_app
 from tests.web.auth_helpers import add_user, fast_settings

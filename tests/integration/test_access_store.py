@@ -13,15 +13,16 @@ from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
 from fanzha.audit.model import AuditEntry
+from fanzha.audit.repository import AuditRepository
 from fanzha.auth.retention import retention_policy
 from fanzha.cli.main import app
 from fanzha.event.codes import FraudType, RiskLevel
+from fanzha.jobs.retention import place_hold, purge
 from fanzha.risk.model import Reason
-from fanzha.store.auth_repository import AuditRepository
-from fanzha.store.db import UnitOfWork, make_engine, migrate, session_factory
-from fanzha.store.retention import place_hold, purge
+from fanzha.store.engine import make_engine, migrate, session_factory
 from fanzha.store.tables import EventRow, UnitRow, WarningRow
 from fanzha.store.tables_auth import AuditRow, UserRow
+from fanzha.uow import UnitOfWork
 from fanzha.warning.model import Warning, WarningStatus
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from fanzha.cli.main import app
 from fanzha.masking import mask_name
-from fanzha.store.db import make_engine, session_factory
+from fanzha.store.engine import make_engine, session_factory
 from fanzha.store.tables import EventRow, WarningRow
 
 runner = CliRunner()
@@ -53,7 +53,8 @@ def test_generate_load_ingest_and_list(city: Path, db_url: str) -> None:
     out = invoke(["ingest", str(city / "events.jsonl"), "--event-time"], db_url)
     assert "warnings opened" in out
     events = count(db_url, EventRow)
-    assert events == sum(1 for _ in (city / "events.jsonl").open(encoding="utf-8"))
+    with (city / "events.jsonl").open(encoding="utf-8") as lines:  # closed: warnings are errors
+        assert events == sum(1 for _ in lines)
     listed = invoke(["warnings", "list", "--limit", "500"], db_url)
     assert "预警指令" in listed
     assert count(db_url, WarningRow) > 0
@@ -67,9 +68,8 @@ def test_warnings_list_masks_people(city: Path, sqlite_url: str) -> None:
     invoke(["reference", "load", str(city)], sqlite_url)
     invoke(["ingest", str(city / "events.jsonl")], sqlite_url)
     listed = invoke(["warnings", "list", "--limit", "500"], sqlite_url)
-    persons = {
-        p["person_id"]: p["name"] for p in map(json.loads, (city / "persons.jsonl").open(encoding="utf-8"))
-    }
+    with (city / "persons.jsonl").open(encoding="utf-8") as lines:
+        persons = {p["person_id"]: p["name"] for p in map(json.loads, lines)}
     engine = make_engine(sqlite_url)
     with session_factory(engine)() as session:
         warned = [pid for pid in session.scalars(select(WarningRow.person_id)) if pid]
@@ -116,7 +116,8 @@ def test_killed_mid_ingest_then_restarted_loses_and_duplicates_nothing(city: Pat
     env = {**os.environ, "DATABASE_URL": db_url, "FANZHA_BATCH_SIZE": "200"}
     invoke(["reference", "load", str(city)], db_url)
     events_file = city / "events.jsonl"
-    total = sum(1 for _ in events_file.open(encoding="utf-8"))
+    with events_file.open(encoding="utf-8") as lines:
+        total = sum(1 for _ in lines)
     cmd = [sys.executable, "-m", "fanzha.cli", "ingest", str(events_file)]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -139,3 +140,13 @@ def test_killed_mid_ingest_then_restarted_loses_and_duplicates_nothing(city: Pat
     assert 0 < killed_at < total, "the kill must land mid-ingest for this test to mean anything"
     subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, timeout=300)
     assert count(db_url, EventRow) == total
+
+
+def test_bench_startup_prints_each_command_against_the_bare_interpreter() -> None:
+    result = runner.invoke(app, ["bench", "startup", "--runs", "1"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.output.splitlines() if "│" in line]
+    labels = [row.split("│")[1].strip() for row in rows]
+    assert labels == ["python -c pass (baseline)", "fanzha --help", "fanzha text score (one line)"]
+    baseline_ratio = rows[0].split("│")[-2].strip()
+    assert baseline_ratio == "1.0"

@@ -11,9 +11,10 @@ from fanzha.cli.main import app
 from fanzha.detection.lists import IndicatorLists
 from fanzha.event.codes import IndicatorKind
 from fanzha.risk.policy import default_policy
-from fanzha.store.db import UnitOfWork, session_factory
+from fanzha.store.engine import session_factory
 from fanzha.stream.runner import Runner
 from fanzha.stream.sources import read_records
+from fanzha.uow import UnitOfWork
 from tests.factories import FRAUD_ACCOUNT, at, call, install, transfer
 from tests.integration.test_runner import seed, write_jsonl
 

@@ -9,10 +9,11 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from fanzha.cli.main import app
-from fanzha.funds.bank.sim_server import SimulatedBank
 from fanzha.funds.model import FreezeOrder, FreezeStatus
 from fanzha.funds.repository import FundsRepository
-from fanzha.store.db import UnitOfWork, make_engine, migrate, session_factory
+from fanzha.jobs.bank.sim_server import SimulatedBank
+from fanzha.store.engine import make_engine, migrate, session_factory
+from fanzha.uow import UnitOfWork
 from tests.factories import record
 
 runner = CliRunner()

@@ -12,13 +12,14 @@ from fanzha.clock import ManualClock
 from fanzha.funds import followups, service
 from fanzha.funds import freeze as fz
 from fanzha.funds import holds_service as hs
-from fanzha.funds.bank import exchange
-from fanzha.funds.bank.adapter import BankAdapter
-from fanzha.funds.bank.sim_server import SimulatedBank
 from fanzha.funds.model import FreezeStatus, TransitionError
 from fanzha.funds.repository import FundsRepository
-from fanzha.store.db import UnitOfWork, session_factory
+from fanzha.jobs.bank import exchange
+from fanzha.jobs.bank.adapter import BankAdapter
+from fanzha.jobs.bank.sim_server import SimulatedBank
+from fanzha.store.engine import session_factory
 from fanzha.store.tables_auth import AuditRow
+from fanzha.uow import UnitOfWork
 
 T0 = datetime(2026, 5, 1, 10, 0, tzinfo=UTC)
 MULE = "6200999900000019"

@@ -11,7 +11,8 @@ from fanzha.funds import holds_service as hs
 from fanzha.funds import service
 from fanzha.funds.hold import HoldSettings
 from fanzha.funds.model import HoldStatus, TransitionError
-from fanzha.store.db import UnitOfWork, session_factory
+from fanzha.store.engine import session_factory
+from fanzha.uow import UnitOfWork
 
 T0 = datetime(2025, 5, 1, 8, 0, tzinfo=UTC)
 

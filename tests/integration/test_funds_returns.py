@@ -11,7 +11,8 @@ from fanzha.funds import returns_service as rs
 from fanzha.funds.model import FreezeOrder, FreezeStatus, TransitionError
 from fanzha.funds.repository import FundsRepository
 from fanzha.funds.returns import ProRata, ReturnApplication
-from fanzha.store.db import UnitOfWork, session_factory
+from fanzha.store.engine import session_factory
+from fanzha.uow import UnitOfWork
 
 T0 = datetime(2025, 6, 1, 8, 0, tzinfo=UTC)
 FROZEN = "6200000011112222"

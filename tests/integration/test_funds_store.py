@@ -7,13 +7,14 @@ from datetime import timedelta
 from sqlalchemy import Engine, delete
 
 from fanzha.funds import service
-from fanzha.funds.bank.protocol import PROTOCOL, Answer
 from fanzha.funds.model import BankResult, StopStatus
+from fanzha.funds.protocol import PROTOCOL, Answer
 from fanzha.funds.repository import FundsRepository
-from fanzha.store.db import UnitOfWork, session_factory
+from fanzha.store.engine import session_factory
 from fanzha.store.tables_funds import TransferRow
 from fanzha.stream.runner import Runner
 from fanzha.stream.sources import RawRecord
+from fanzha.uow import UnitOfWork
 from tests.factories import at, record
 
 

@@ -13,11 +13,12 @@ from fanzha.detection.registry import DETECTORS
 from fanzha.event.entities import Account, Person, Phone, Unit
 from fanzha.event.parse import parse_mapping
 from fanzha.pipeline import evaluate
-from fanzha.store.db import UnitOfWork, session_factory
 from fanzha.store.directory import replace_reference_data
+from fanzha.store.engine import session_factory
 from fanzha.store.tables import DeadLetterRow, EventRow
 from fanzha.stream.runner import Runner
 from fanzha.stream.sources import read_records
+from fanzha.uow import UnitOfWork
 from tests.factories import FRAUD_ACCOUNT, VICTIM_ACCOUNT, VICTIM_PHONE, call, fraud_lists, install, transfer
 
 

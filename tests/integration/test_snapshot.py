@@ -7,10 +7,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from fanzha.store.db import UnitOfWork, make_engine, migrate, session_factory
+from fanzha.store.engine import make_engine, migrate, session_factory
 from fanzha.stream.runner import Runner
 from fanzha.stream.snapshot import FORMAT, Snapshot, read_snapshot
 from fanzha.stream.sources import read_records
+from fanzha.uow import UnitOfWork
 from tests.factories import FRAUD_ACCOUNT, call, incoming, install, transfer
 from tests.integration.test_runner import seed, write_jsonl
 

@@ -14,8 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from fanzha.event.codes import FraudType, RiskLevel
 from fanzha.event.parse import Rejection
 from fanzha.risk.model import Reason
-from fanzha.store.db import UnitOfWork, migrate, session_factory
+from fanzha.store.engine import migrate, session_factory
 from fanzha.store.tables import Base, WarningRow
+from fanzha.uow import UnitOfWork
 from fanzha.warning.model import Warning, WarningStatus
 
 T = datetime(2026, 3, 1, 9, tzinfo=timezone(timedelta(hours=8)))

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from fanzha.cli.main import app
-from fanzha.sim.rings import RingConfig, generate
-from fanzha.store.db import make_engine, migrate
+from fanzha.corpus.rings import RingConfig, generate
+from fanzha.store.engine import make_engine, migrate
 from fanzha.store.tables import EventRow, IndicatorRow
 from fanzha.store.tables_funds import TransferRow
 from fanzha.twocards import accounts

@@ -12,11 +12,14 @@ import pytest
 from sqlalchemy import Engine
 
 from fanzha.clock import ManualClock, SystemClock
-from fanzha.dispatch.channels.sms import HttpSmsGateway, SmsSender, render
-from fanzha.dispatch.fake_gateway import FakeSmsGateway
+from fanzha.dispatch.channels.sms import render
 from fanzha.event.codes import FraudType, RiskLevel
+from fanzha.jobs.sms.fake_gateway import FakeSmsGateway
+from fanzha.jobs.sms.gateway import HttpSmsGateway
+from fanzha.jobs.sms.sender import SmsSender
 from fanzha.jobs.worker import Worker
-from fanzha.store.db import UnitOfWork, session_factory
+from fanzha.store.engine import session_factory
+from fanzha.uow import UnitOfWork
 from fanzha.warning import lifecycle as lc
 from fanzha.warning.deadlines import default_config
 from fanzha.warning.model import WarningStatus
@@ -94,7 +97,6 @@ def test_a_failing_gateway_is_retried_with_backoff_and_delivers_once(
     for _ in range(5):
         with _uow(engine) as uow:
             [sms] = uow.outbox.sms_for([warning_id])
-            uow.session.expunge(sms)
         if sms.status == "SENT":
             break
         delays.append(sms.next_attempt_at - clock.now())
@@ -134,7 +136,6 @@ def test_an_unreachable_gateway_keeps_the_message(engine: Engine) -> None:
     worker.tick()
     with _uow(engine) as uow:
         [sms] = uow.outbox.sms_for([warning_id])
-        uow.session.expunge(sms)
     assert (sms.status, sms.attempts) == ("PENDING", 1)
     assert sms.last_error is not None
     assert PHONE not in sms.last_error

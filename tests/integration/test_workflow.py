@@ -10,7 +10,8 @@ from sqlalchemy import Engine
 from fanzha.clock import ManualClock
 from fanzha.dispatch.service import LadderDispatcher
 from fanzha.event.codes import RiskLevel
-from fanzha.store.db import UnitOfWork, session_factory
+from fanzha.store.engine import session_factory
+from fanzha.uow import UnitOfWork
 from fanzha.warning import lifecycle as lc
 from fanzha.warning import service
 from fanzha.warning.model import WarningStatus

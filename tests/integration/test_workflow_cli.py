@@ -13,7 +13,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from fanzha.cli.main import app
-from fanzha.store.db import make_engine, session_factory
+from fanzha.store.engine import make_engine, session_factory
 from fanzha.store.tables import UnitRow
 
 runner = CliRunner()
@@ -86,3 +86,5 @@ def test_the_fake_sms_gateway_command_serves_http(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        if proc.stdout is not None:
+            proc.stdout.close()

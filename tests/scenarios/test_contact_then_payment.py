@@ -43,9 +43,6 @@ class Directory:
     def person_for(self, identifier: str) -> str | None:
         return {f"phone:{VICTIM_PHONE}": "P1", f"account:{VICTIM_ACCOUNT}": "P1"}.get(identifier)
 
-    def unit_for(self, person_id: str) -> str | None:
-        return "S01"
-
 
 def outcome(story: list[dict]) -> tuple[RiskLevel | None, set[str]]:
     """The highest level P1 reached during the story, and every code raised."""

@@ -41,9 +41,6 @@ class Directory:
             f"account:{FRIEND_ACCOUNT}": "P2",
         }.get(identifier)
 
-    def unit_for(self, person_id: str) -> str | None:
-        return "S01"
-
 
 class Profiles:
     def __init__(self, *groups: PersonGroup) -> None:

@@ -8,9 +8,11 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from fanzha.event.codes import FraudType, RiskLevel
-from fanzha.store.db import UnitOfWork, session_factory
+from fanzha.jobs.worker import Worker
+from fanzha.store.engine import session_factory
 from fanzha.stream.runner import Runner
 from fanzha.stream.sources import read_records
+from fanzha.uow import UnitOfWork
 from fanzha.warning.model import Warning
 from tests.factories import FRAUD_ACCOUNT, VICTIM_PHONE, at, call, install, record, transfer
 from tests.integration.test_runner import seed
@@ -21,6 +23,7 @@ def run_story(engine: Engine, tmp_path: Path, story: list[dict]) -> list[Warning
     path = tmp_path / "story.jsonl"
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in story), encoding="utf-8")
     Runner(engine, event_time=True).run(read_records(path), source="story")
+    Worker(engine).route_received()  # the intake gives each new warning to its owner, as `serve` does
     with UnitOfWork(session_factory(engine)) as uow:
         return uow.warnings.list(open_only=False)
 

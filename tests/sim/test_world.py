@@ -107,36 +107,45 @@ def test_each_journey_has_its_types_signature(world: World, by_id: dict[str, dic
             continue  # a long con begun before the window: its hook is not in the stream
         steps = journey(episode, by_id)
         kinds = [e["kind"] for e in steps]
-        ftype = episode.fraud_type
-        if ftype in SIGNATURES:
-            assert kinds[0] == SIGNATURES[ftype], (ftype, kinds)
-        if ftype in (FraudType.PIG_BUTCHERING, FraudType.ROMANCE, FraudType.FAKE_BOSS_ACQ):
-            assert steps[0]["new_contact"] is True
-        if ftype is FraudType.FLIGHT_CHANGE and "transfer" in kinds:
-            assert any(
-                e["kind"] == "call" and e["direction"] == "OUT" for e in steps
-            )  # the victim calls back
+        _check_hook(episode.fraud_type, steps, kinds)
         if not episode.payments:
             continue
-        before = steps[: kinds.index("transfer")]
-        first_paid = episode.payments[0].at
-        if ftype is FraudType.PIG_BUTCHERING:
-            assert first_paid - episode.started_at >= timedelta(days=7)  # weeks of grooming
-            assert {"url_visit", "app_install"} <= {e["kind"] for e in before}
-        if ftype is FraudType.FAKE_AUTHORITY:
-            assert any(e["kind"] == "call" and e["duration_s"] >= 20 * 60 for e in before)
-        if ftype in (FraudType.FAKE_CS_REFUND, FraudType.FAKE_AUTHORITY):
-            assert any(e.get("category") == "SCREEN_SHARE" for e in before)
-        if ftype is FraudType.LOAN:
-            assert any(e.get("category") == "LOAN" for e in before)
-        if ftype is FraudType.BRUSHING and len(episode.payments) > 1:
-            rebate = episode.rebates[0]
-            assert episode.payments[0].at < rebate.at < episode.payments[1].at  # small tasks really pay
-            assert rebate.amount_fen > episode.payments[0].amount_fen
-            assert rebate.event_id in episode.event_ids
-            assert by_id[rebate.event_id]["payee_account"] == rebate.payee_account
-        checked[ftype] += 1
+        _check_before_payment(episode, steps[: kinds.index("transfer")], by_id)
+        checked[episode.fraud_type] += 1
     assert len(checked) >= 8
+
+
+def _check_hook(ftype: FraudType, steps: list[dict[str, Any]], kinds: list[str]) -> None:
+    """How each type's journey opens."""
+    if ftype in SIGNATURES:
+        assert kinds[0] == SIGNATURES[ftype], (ftype, kinds)
+    if ftype in (FraudType.PIG_BUTCHERING, FraudType.ROMANCE, FraudType.FAKE_BOSS_ACQ):
+        assert steps[0]["new_contact"] is True
+    if ftype is FraudType.FLIGHT_CHANGE and "transfer" in kinds:
+        assert any(e["kind"] == "call" and e["direction"] == "OUT" for e in steps)  # the victim calls back
+
+
+def _check_before_payment(
+    episode: Any, before: list[dict[str, Any]], by_id: dict[str, dict[str, Any]]
+) -> None:
+    """What each type's victim goes through before the first payment (and brushing's small rebates)."""
+    ftype = episode.fraud_type
+    first_paid = episode.payments[0].at
+    if ftype is FraudType.PIG_BUTCHERING:
+        assert first_paid - episode.started_at >= timedelta(days=7)  # weeks of grooming
+        assert {"url_visit", "app_install"} <= {e["kind"] for e in before}
+    if ftype is FraudType.FAKE_AUTHORITY:
+        assert any(e["kind"] == "call" and e["duration_s"] >= 20 * 60 for e in before)
+    if ftype in (FraudType.FAKE_CS_REFUND, FraudType.FAKE_AUTHORITY):
+        assert any(e.get("category") == "SCREEN_SHARE" for e in before)
+    if ftype is FraudType.LOAN:
+        assert any(e.get("category") == "LOAN" for e in before)
+    if ftype is FraudType.BRUSHING and len(episode.payments) > 1:
+        rebate = episode.rebates[0]
+        assert episode.payments[0].at < rebate.at < episode.payments[1].at  # small tasks really pay
+        assert rebate.amount_fen > episode.payments[0].amount_fen
+        assert rebate.event_id in episode.event_ids
+        assert by_id[rebate.event_id]["payee_account"] == rebate.payee_account
 
 
 def test_money_is_laundered_in_time_and_never_grows(world: World) -> None:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from fanzha.sim.rings import generate
+from fanzha.corpus.rings import generate
 from fanzha.twocards import accounts, default
 from fanzha.twocards.features import FIRST_PASS, SECOND_PASS
 

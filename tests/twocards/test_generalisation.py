@@ -4,7 +4,7 @@ without it; `docs/twocards.md` has the figures on it.)"""
 
 import polars as pl
 
-from fanzha.sim.rings import TYPOLOGIES, RingConfig, generate
+from fanzha.corpus.rings import TYPOLOGIES, RingConfig, generate
 from fanzha.twocards import accounts, boost
 from fanzha.twocards.default import as_transfers
 

@@ -6,7 +6,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from fanzha.sim.rings import RingConfig, generate
+from fanzha.corpus.rings import RingConfig, generate
 from fanzha.twocards import accounts, boost, numbers
 from fanzha.twocards.default import as_transfers
 

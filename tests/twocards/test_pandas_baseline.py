@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from fanzha.sim.rings import RingConfig, generate
+from fanzha.corpus.rings import RingConfig, generate
 from fanzha.twocards import features
 from fanzha.twocards.default import as_transfers
 

@@ -25,9 +25,6 @@ class Directory:
     def person_for(self, identifier: str) -> str | None:
         return self.owners.get(identifier)
 
-    def unit_for(self, person_id: str) -> str | None:
-        return {"P1": "S01"}.get(person_id)
-
 
 class FakeUow:
     """In-memory repositories with the pipeline's protocol."""
@@ -72,7 +69,6 @@ def context() -> PipelineContext:
         policy=default_policy(),
         detection=DetectionContext(lists=IndicatorLists(fraud_lists())),
         directory=Directory(),
-        fallback_unit="C01",
     )
 
 
@@ -118,7 +114,7 @@ def test_handle_stores_every_event_and_one_open_warning_per_person_that_only_ris
     assert len(uow.stored_events) == len(story)
     assert len(uow.stored_warnings) == 1
     warning = uow.stored_warnings[1]
-    assert warning.unit_id == "S01"
+    assert warning.unit_id is None  # the owner is decided once, at intake (warning.routing), not here
     assert warning.level is RiskLevel.CRITICAL
     assert warning.status is WarningStatus.RECEIVED
     assert warning.signal_count == 4
@@ -138,9 +134,9 @@ def test_closed_warning_lets_a_new_episode_open_a_new_one() -> None:
     assert len(uow.stored_warnings) == 2
 
 
-def test_a_subject_without_a_station_goes_to_the_fallback_unit() -> None:
+def test_a_subject_without_a_person_opens_a_warning_for_the_intake_to_route() -> None:
     ctx, state, uow = context(), InMemoryState(), FakeUow()
     raw = transfer(0, payee=FRAUD_ACCOUNT) | {"payer_account": "6222999999999999"}
     handle(ev(raw), uow=uow, state=state, ctx=ctx)
-    assert uow.stored_warnings[1].unit_id == "C01"
+    assert uow.stored_warnings[1].unit_id is None  # the intake's fallback (else the city) will own it
     assert uow.stored_warnings[1].person_id is None

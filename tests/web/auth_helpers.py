@@ -10,10 +10,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from fanzha.auth.passwords import HashCost, Passwords
+from fanzha.auth.service import create_token, create_user
 from fanzha.settings import Settings
-from fanzha.store.accounts import create_token, create_user
-from fanzha.store.db import UnitOfWork, session_factory
+from fanzha.store.engine import session_factory
 from fanzha.store.tables import UnitRow
+from fanzha.uow import UnitOfWork
 
 CITY_UNIT = "C0"
 CITY_NAME = "测试市公安局"

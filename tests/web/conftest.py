@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from fanzha.auth.model import Role
-from fanzha.store.db import make_engine, migrate
+from fanzha.store.engine import make_engine, migrate
 from fanzha.web.app import create_app
 
 from .auth_helpers import CITY_NAME, CITY_UNIT, add_user, ensure_unit, fast_settings, login

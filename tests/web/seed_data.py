@@ -9,8 +9,9 @@ from sqlalchemy import Engine
 
 from fanzha.event.codes import FraudType, RiskLevel
 from fanzha.risk.model import Assessment, Reason
-from fanzha.store.db import UnitOfWork, session_factory
+from fanzha.store.engine import session_factory
 from fanzha.store.tables import DeadLetterRow, EventRow, PersonRow, UnitRow
+from fanzha.uow import UnitOfWork
 from fanzha.warning.model import Warning, WarningStatus
 
 # Personal data as stored. None of it may appear unmasked in any response.

@@ -12,9 +12,10 @@ from sqlalchemy import Engine, select, update
 
 from fanzha.auth.model import Role
 from fanzha.event.codes import RiskLevel
-from fanzha.store.db import UnitOfWork, session_factory
+from fanzha.store.engine import session_factory
 from fanzha.store.tables import UnitRow
 from fanzha.store.tables_auth import AuditRow
+from fanzha.uow import UnitOfWork
 
 from .auth_helpers import CITY_UNIT, ensure_unit
 from .conftest import LoginAs

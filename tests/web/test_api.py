@@ -8,10 +8,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from fanzha.store.db import make_engine
+from fanzha.present import evidence_items, format_yuan, mask_evidence
+from fanzha.store.engine import make_engine
 from fanzha.store.tables import WarningRow
 from fanzha.web.app import create_app
-from fanzha.web.present import evidence_items, format_yuan, mask_evidence
 
 from .auth_helpers import CITY_UNIT, add_user, ensure_unit, fast_settings, login
 from .seed_data import (

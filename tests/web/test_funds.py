@@ -9,9 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from fanzha.store.db import UnitOfWork, session_factory
+from fanzha.store.engine import session_factory
 from fanzha.store.tables import AccountRow, PersonRow
 from fanzha.store.tables_funds import TransferRow
+from fanzha.uow import UnitOfWork
 from tests.web.auth_helpers import CITY_UNIT, ensure_unit
 from tests.web.conftest import LoginAs
 

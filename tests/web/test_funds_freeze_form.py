@@ -11,11 +11,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from fanzha.funds import service
-from fanzha.funds.bank.sim_server import SimulatedBank
 from fanzha.funds.model import FreezeOrder, FreezeStatus
 from fanzha.funds.repository import FundsRepository
-from fanzha.store.db import UnitOfWork, session_factory
+from fanzha.jobs.bank.sim_server import SimulatedBank
+from fanzha.store.engine import session_factory
 from fanzha.store.tables_auth import AuditRow
+from fanzha.uow import UnitOfWork
 from tests.web.auth_helpers import CITY_UNIT, ensure_unit
 from tests.web.conftest import LoginAs
 

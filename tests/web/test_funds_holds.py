@@ -9,8 +9,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from fanzha.funds import service
-from fanzha.store.db import UnitOfWork, session_factory
+from fanzha.store.engine import session_factory
 from fanzha.store.tables_auth import AuditRow
+from fanzha.uow import UnitOfWork
 from tests.web.auth_helpers import CITY_UNIT, ensure_unit
 from tests.web.conftest import LoginAs
 

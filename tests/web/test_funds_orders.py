@@ -12,13 +12,14 @@ from sqlalchemy import Engine
 
 from fanzha.funds import holds_service as hs
 from fanzha.funds import service
-from fanzha.funds.bank.protocol import PROTOCOL, Answer
-from fanzha.funds.bank.sim_server import SimulatedBank
 from fanzha.funds.model import BankResult
+from fanzha.funds.protocol import PROTOCOL, Answer
 from fanzha.funds.repository import FundsRepository
-from fanzha.store.db import UnitOfWork, session_factory
+from fanzha.jobs.bank.sim_server import SimulatedBank
+from fanzha.store.engine import session_factory
 from fanzha.store.tables import AccountRow, PersonRow
 from fanzha.store.tables_funds import TransferRow
+from fanzha.uow import UnitOfWork
 from tests.web.auth_helpers import CITY_UNIT, ensure_unit
 from tests.web.conftest import LoginAs
 

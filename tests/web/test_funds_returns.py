@@ -12,8 +12,9 @@ from sqlalchemy import Engine, select
 from fanzha.clock import ManualClock
 from fanzha.funds.model import FreezeOrder, FreezeStatus
 from fanzha.funds.repository import FundsRepository
-from fanzha.store.db import UnitOfWork, session_factory
+from fanzha.store.engine import session_factory
 from fanzha.store.tables_funds import ReturnDecisionRow
+from fanzha.uow import UnitOfWork
 from tests.web.auth_helpers import CITY_UNIT, ensure_unit
 from tests.web.conftest import LoginAs
 

@@ -9,8 +9,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, update
 
 from fanzha.auth.model import Role
-from fanzha.store.db import UnitOfWork, session_factory
+from fanzha.store.engine import session_factory
 from fanzha.store.tables_auth import AuditRow, SessionRow, UserRow
+from fanzha.uow import UnitOfWork
 
 from .auth_helpers import CITY_UNIT, LOGIN_TOKEN, PAGE_TOKEN, add_user, login, post_login
 from .seed_data import Seeded

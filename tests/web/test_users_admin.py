@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from fanzha.auth.model import Role
-from fanzha.store.db import session_factory
+from fanzha.store.engine import session_factory
 from fanzha.store.tables_auth import ApiTokenRow, AuditRow, UserRow
 
 from .auth_helpers import CITY_UNIT, add_token, add_user, ensure_unit, login, post_login

@@ -10,7 +10,8 @@ from sqlalchemy import Engine
 
 from fanzha.clock import ManualClock
 from fanzha.dispatch.service import LadderDispatcher
-from fanzha.store.db import UnitOfWork, session_factory
+from fanzha.store.engine import session_factory
+from fanzha.uow import UnitOfWork
 from fanzha.warning import service
 from tests.web.conftest import LoginAs
 from tests.workflow_seed import PERSON_NAME, PHONE, T0, add_warning, seed_city

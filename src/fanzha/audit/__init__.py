@@ -1,1 +1,2 @@
-"""The audit trail's vocabulary and the log filter that keeps personal data out of log lines. Pure."""
+"""The audit trail: its vocabulary, the log filter that keeps personal data out of log lines (pure), the
+append-only log (`repository.py`) and the inspector's search (`queries.py`)."""

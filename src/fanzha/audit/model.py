@@ -80,3 +80,37 @@ class AuditEntry:
     purpose: str | None = None
     address: str | None = None
     outcome: str = "ok"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditQuery:
+    """Filters of an audit search; None means any."""
+
+    actor: str | None = None
+    action: str | None = None
+    object_type: str | None = None
+    object_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    unit_ids: frozenset[str] | None = None  # the searcher's scope: actor unit or object unit within it
+    limit: int = 200
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    """One stored audit row, as the inspector sees it (it holds no personal data beyond ids)."""
+
+    id: int
+    at: datetime
+    actor: str
+    role: str
+    unit_id: str | None
+    action: str
+    object_type: str | None
+    object_id: str | None
+    object_unit_id: str | None
+    fields: tuple[str, ...]
+    purpose: str | None
+    address: str | None
+    outcome: str

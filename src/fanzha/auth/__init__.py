@@ -1,4 +1,2 @@
-"""Accounts and access: roles and their permissions, unit scope, passwords, tokens, lockout, retention.
-
-Pure: the web layer and the CLI do the I/O; these modules decide.
-"""
+"""Accounts and access: roles and their permissions, unit scope, passwords, tokens, lockout, retention
+(pure policies), and the accounts' service, repository and read side. The edges commit."""

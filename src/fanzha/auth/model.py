@@ -6,6 +6,7 @@ Pure: no I/O. The matrix below is the single source of truth; ARCHITECTURE.md sh
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -163,3 +164,50 @@ PURPOSE_LABELS: dict[Purpose, str] = {
     Purpose.SUPERVISION: "督察检查",
     Purpose.REPORTING: "工作报告",
 }
+
+
+# Stored records, as the repository hands them to the services (never the table rows themselves).
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A console user. `password_hash` is the Argon2id hash; the password itself is never stored."""
+
+    user_id: int
+    username: str
+    display_name: str
+    password_hash: str
+    role: str
+    unit_id: str
+    active: bool
+    locked_until: datetime | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ApiToken:
+    """A machine client's token; only its hash is stored."""
+
+    token_id: int
+    name: str
+    token_hash: str
+    role: str
+    unit_id: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked: bool
+    last_used_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ConsoleSession:
+    """A console session, keyed by the hash of its cookie's token."""
+
+    token_hash: str
+    user_id: int
+    csrf_token: str
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+    revoked: bool
+    address: str | None

@@ -9,26 +9,19 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import ValidationError
 from rich.table import Table
 
 from fanzha.cli.common import console, err_console, open_store
 from fanzha.clock import ManualClock
-from fanzha.detection.context import DetectionContext
-from fanzha.detection.state import InMemoryState
 from fanzha.event.codes import RiskLevel
-from fanzha.event.model import Event
-from fanzha.event.parse import Rejection, parse_line, parse_mapping
-from fanzha.pipeline import PipelineContext, evaluate
-from fanzha.risk.policy import Policy, default_policy, load_policy
-from fanzha.settings import Settings
-from fanzha.store.db import session_factory
-from fanzha.store.directory import load_directory, load_indicators, load_profiles
-from fanzha.stream.sources import SourceError, files_in, read_records
-from fanzha.warning.dedup import ShadowDecision, virtual_warning
+
+if TYPE_CHECKING:
+    from fanzha.event.model import Event
+    from fanzha.risk.policy import Policy
+    from fanzha.warning.dedup import ShadowDecision
 
 
 @dataclass
@@ -59,6 +52,15 @@ def backtest(
     active: Annotated[Path | None, typer.Option(help="active policy YAML (default: the shipped one)")] = None,
 ) -> None:
     """Compare a candidate policy with the active one on stored events, without writing anything."""
+    from fanzha.detection.context import DetectionContext
+    from fanzha.detection.state import InMemoryState
+    from fanzha.pipeline import PipelineContext, evaluate
+    from fanzha.risk.policy import default_policy
+    from fanzha.settings import Settings
+    from fanzha.store.directory import load_directory, load_indicators, load_profiles
+    from fanzha.store.engine import session_factory
+    from fanzha.warning.dedup import virtual_warning
+
     candidate, current = _policy(policy), _policy(active) if active else default_policy()
     if candidate.version == current.version:
         err_console.print("[red]error:[/red] the candidate must carry a version of its own")
@@ -89,6 +91,10 @@ def backtest(
 
 
 def _policy(path: Path) -> Policy:
+    from pydantic import ValidationError
+
+    from fanzha.risk.policy import load_policy
+
     try:
         return load_policy(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
@@ -101,6 +107,9 @@ def _policy(path: Path) -> Policy:
 
 def _events(path: Path) -> list[Event | None]:
     """All events at `path` in event-time order (None for each rejected record)."""
+    from fanzha.event.parse import Rejection, parse_line, parse_mapping
+    from fanzha.stream.sources import SourceError, files_in, read_records
+
     try:
         files = files_in(path)
     except SourceError as exc:

@@ -12,25 +12,19 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from fanzha.cli import funds, text, twocards_bench
 from fanzha.cli.common import console
-from fanzha.cli.measure import (
-    Rate,
-    context_for,
-    evaluate_only,
-    parse_all,
-    percentiles,
-    plain_loop,
-    rss_mb,
-    state_memory,
-)
-from fanzha.event.model import Call, Event, Transfer
-from fanzha.sim.world import World
+
+if TYPE_CHECKING:
+    from fanzha.cli.measure import Rate
+    from fanzha.event.model import Event
+    from fanzha.sim.world import World
+
 
 app = typer.Typer(
     help="Benchmarks: each prints its numbers and the ratio against a baseline run in the same process.",
@@ -47,6 +41,7 @@ def pipeline(
     batch_size: Annotated[int, typer.Option(min=1, help="events per transaction on the full path")] = 500,
 ) -> None:
     """Events/s and p50/p99 latency, evaluate-only and full path (SQLite), against a plain loop."""
+    from fanzha.cli.measure import context_for, evaluate_only, parse_all, plain_loop, rss_mb
     from fanzha.sim.world import generate
 
     with console.status("生成模拟城市 (generating events)…"):
@@ -85,10 +80,12 @@ def _ratio(rate: Rate, baseline: Rate) -> str:
 
 
 def _full_path(world: World, batch_size: int) -> Rate:
-    from fanzha.store.db import UnitOfWork, make_engine, migrate, session_factory
+    from fanzha.cli.measure import Rate, percentiles
     from fanzha.store.directory import replace_reference_data
+    from fanzha.store.engine import make_engine, migrate, session_factory
     from fanzha.stream.runner import Runner
     from fanzha.stream.sources import RawRecord
+    from fanzha.uow import UnitOfWork
 
     with tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(f"sqlite:///{Path(tmp) / 'bench.db'}")
@@ -124,6 +121,8 @@ def _full_path(world: World, batch_size: int) -> Rate:
 
 def _synthetic(i: int) -> Iterator[Event]:
     """A resident's ordinary week, compressed: two payments and a call from a virtual number."""
+    from fanzha.event.model import Call, Transfer
+
     rng = random.Random(i)
     at = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=i)
     account = f"62{i:014d}"
@@ -150,6 +149,7 @@ def state(
     people: Annotated[int, typer.Option(min=1000, max=5_000_000, help="distinct people active")] = 100_000,
 ) -> None:
     """Detector-state memory per key as the number of people grows, and after the timers fire."""
+    from fanzha.cli.measure import context_for, state_memory
     from fanzha.sim.world import generate
 
     ctx, _ = context_for(generate(100, 1, 1))
@@ -176,7 +176,7 @@ def lists(
     lookups: Annotated[int, typer.Option(min=1000)] = 200_000,
 ) -> None:
     """Build time, memory and lookups/s of the compact lists, against a plain dict of the same entries."""
-    from fanzha.cli.measure import list_benchmark
+    from fanzha.cli.measure import list_benchmark, rss_mb
 
     result = list_benchmark(entries, csv_rows, lookups)
     table = Table(title=f"indicator lists: {entries:,} account entries; {lookups:,} lookups, 1 in 10 a hit")
@@ -192,4 +192,26 @@ def lists(
 
 app.command("text")(text.bench_text)
 app.command("trace")(funds.bench_trace)
+
+
+@app.command("startup")
+def startup(runs: Annotated[int, typer.Option(min=1, max=50, help="best of this many runs")] = 5) -> None:
+    """CPU time to start `fanzha --help` and a one-line `fanzha text score`, against `python -c pass`."""
+    from fanzha.cli.measure import startup_times
+
+    with tempfile.TemporaryDirectory() as tmp:
+        found = startup_times(Path(tmp), runs)
+    baseline = found[0]
+    table = Table(title=f"start-up: best of {runs} runs, each in a new process")
+    for column in ("command", "CPU s (user+sys)", "wall s", "imports (CPU − baseline)", "× baseline"):
+        table.add_column(column, justify="right")
+    for t in found:
+        ratio = t.cpu / baseline.cpu if baseline.cpu > 0 else float("inf")
+        table.add_row(
+            t.label, f"{t.cpu:.3f}", f"{t.wall:.3f}", f"{t.cpu - baseline.cpu:.3f}", f"{ratio:,.1f}"
+        )
+    console.print(table)
+    console.print("target: `fanzha --help` and a one-line `fanzha text score` under 1 s of CPU")
+
+
 app.command("twocards")(twocards_bench.bench_twocards)

@@ -1,4 +1,7 @@
-"""Shared pieces of the commands: settings, engine, progress bars, summaries."""
+"""Shared pieces of the commands: the store, progress bars, summaries, the CLI's audit rows.
+
+Imported by every command module at start-up, so it imports nothing heavy at module level.
+"""
 
 from __future__ import annotations
 
@@ -6,43 +9,65 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TaskProgressColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
 from fanzha.audit.model import AuditEntry
-from fanzha.settings import Settings
-from fanzha.store.auth_repository import AuditRepository
-from fanzha.store.db import make_engine, migrate
-from fanzha.stream.runner import Runner, Summary
-from fanzha.stream.sources import SourceError, count_records, files_in, read_records
 
+if TYPE_CHECKING:
+    from rich.progress import Progress
+    from sqlalchemy import Engine
+
+    from fanzha.settings import Settings
+    from fanzha.stream.runner import Runner, Summary
+    from fanzha.uow import UnitOfWork
+
+# Engines the running command opened; `dispose_engines` closes their pools when the command ends.
+_ENGINES: list[Engine] = []
 console = Console()
 err_console = Console(stderr=True)
 
 
 def open_store(settings: Settings) -> Engine:
-    """An engine on the configured store, migrated to the latest schema."""
+    """An engine on the configured store, migrated to the latest schema; disposed when the command ends."""
+    from fanzha.store.engine import make_engine, migrate
+
     engine = make_engine(settings.database_url)
+    _ENGINES.append(engine)
     migrate(engine)
     return engine
 
 
+def dispose_engines() -> None:
+    """Close every connection the command's engines hold (the CLI's root callback runs this at the end)."""
+    while _ENGINES:
+        _ENGINES.pop().dispose()
+
+
+def open_uow() -> UnitOfWork:
+    """A unit of work on the configured store (migrated first); the command commits it."""
+    from fanzha.settings import Settings
+    from fanzha.store.engine import session_factory
+    from fanzha.uow import UnitOfWork
+
+    return UnitOfWork(session_factory(open_store(Settings())))
+
+
 @contextmanager
 def progress_bar() -> Iterator[Progress]:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -58,6 +83,9 @@ def progress_bar() -> Iterator[Progress]:
 
 def ingest_path(runner: Runner, path: Path) -> Summary:
     """Warm the runner's state, then stream every file at `path` through it with a progress bar."""
+    from fanzha.stream.runner import Summary
+    from fanzha.stream.sources import SourceError, count_records, files_in, read_records
+
     try:
         files = files_in(path)
     except SourceError as exc:
@@ -71,7 +99,7 @@ def ingest_path(runner: Runner, path: Path) -> Summary:
         for file in files:
             task = progress.add_task(f"处理 {file.name}", total=count_records(file))
 
-            def advance(n: int, task_id: TaskID = task) -> None:
+            def advance(n: int, task_id: Any = task) -> None:
                 progress.advance(task_id, n)
 
             try:
@@ -109,7 +137,7 @@ def print_summary(summary: Summary) -> None:
 
 
 def audit_cli(
-    session: Session,
+    uow: UnitOfWork,
     action: str,
     *,
     at: datetime,
@@ -120,7 +148,7 @@ def audit_cli(
     purpose: str | None = None,
 ) -> None:
     """Append the audit row of an action taken at the command line (actor `cli`, no role or unit)."""
-    AuditRepository(session).append(
+    uow.audit.append(
         AuditEntry(
             at=at,
             actor="cli",
@@ -134,3 +162,10 @@ def audit_cli(
             purpose=purpose,
         )
     )
+
+
+def to_json(value: object) -> Any:
+    """A read model (frozen dataclass) as JSON-ready data, the way the API serialises it."""
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(type(value)).dump_python(value, mode="json")

@@ -9,10 +9,6 @@ import typer
 from rich.table import Table
 
 from fanzha.cli.common import console, err_console, open_store, progress_bar
-from fanzha.settings import Settings
-from fanzha.store.db import UnitOfWork, session_factory
-from fanzha.store.directory import replace_reference_data
-from fanzha.stream.reference import read_reference_dir
 
 db = typer.Typer(help="database schema", no_args_is_help=True)
 reference = typer.Typer(
@@ -25,6 +21,8 @@ sim = typer.Typer(help="the simulated city", no_args_is_help=True)
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate the schema of the configured store (DATABASE_URL) to the latest version."""
+    from fanzha.settings import Settings
+
     settings = Settings()
     open_store(settings)
     console.print(f"schema up to date: {settings.database_url.split('@')[-1]}")
@@ -37,6 +35,12 @@ def reference_load(
     ],
 ) -> None:
     """Replace reference data with the JSONL files found in DIRECTORY (a kind without a file is kept)."""
+    from fanzha.settings import Settings
+    from fanzha.store.directory import replace_reference_data
+    from fanzha.store.engine import session_factory
+    from fanzha.stream.reference import read_reference_dir
+    from fanzha.uow import UnitOfWork
+
     if not directory.is_dir():
         err_console.print(f"[red]error:[/red] {directory}: not a directory")
         raise typer.Exit(2)
@@ -57,6 +61,10 @@ def reference_load(
 @dead_letters.command("list")
 def dead_letters_list(limit: Annotated[int, typer.Option(min=1, max=10_000)] = 20) -> None:
     """The most recent rejected records: where they were, and what was wrong (raw text not shown)."""
+    from fanzha.settings import Settings
+    from fanzha.store.engine import session_factory
+    from fanzha.uow import UnitOfWork
+
     engine = open_store(Settings())
     with UnitOfWork(session_factory(engine)) as uow:
         rows = uow.dead_letters.list(limit)

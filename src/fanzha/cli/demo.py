@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy import Engine
 
 from fanzha.cli.common import console, ingest_path, open_store, print_summary
 from fanzha.cli.users import create_demo_accounts
-from fanzha.jobs.worker import Worker
-from fanzha.settings import Settings
-from fanzha.store.db import UnitOfWork, session_factory
-from fanzha.store.directory import replace_reference_data
-from fanzha.stream.runner import Runner
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from fanzha.settings import Settings
 
 
 def demo(
@@ -29,7 +28,13 @@ def demo(
     port: Annotated[int, typer.Option(help="console port on 127.0.0.1")] = 8000,
 ) -> None:
     """Generate a small simulated city, stream its events into a fresh SQLite store, serve the console."""
+    from fanzha.jobs.worker import Worker
+    from fanzha.settings import Settings
     from fanzha.sim.world import generate, write
+    from fanzha.store.directory import replace_reference_data
+    from fanzha.store.engine import session_factory
+    from fanzha.stream.runner import Runner
+    from fanzha.uow import UnitOfWork
 
     if workdir.exists():
         shutil.rmtree(workdir)
@@ -61,9 +66,10 @@ def demo(
         f"ground truth: {len(world.episodes)} victims targeted, {victims_paid} paid; truth in {truth}"
     )
     console.print(f"store: {settings.database_url}")
-    create_demo_accounts(engine, settings)
+    # Routed first: the demo officer works at the station the intake gave the most warnings.
     routed = Worker(engine, fallback_unit=settings.fallback_unit).route_received()
     console.print(f"预警下发 warnings routed to their stations: {routed}")
+    create_demo_accounts(engine, settings)
     if serve:
         serve_console(settings, engine, fake_sms=True)
 
@@ -72,7 +78,7 @@ def serve_console(settings: Settings, engine: Engine, *, fake_sms: bool = False)
     """Serve the console (with the workflow worker) until interrupted; the demo brings a fake SMS gateway."""
     import uvicorn
 
-    from fanzha.dispatch.fake_gateway import FakeSmsGateway
+    from fanzha.jobs.sms.fake_gateway import FakeSmsGateway
     from fanzha.web.app import create_app
 
     gateway = FakeSmsGateway().start() if fake_sms else None

@@ -7,19 +7,21 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from fanzha.cli.common import console, progress_bar
-from fanzha.evaluate.metrics import Figures, Spread
-from fanzha.evaluate.recovery import Recovered
-from fanzha.evaluate.seeds import HEADLINES, Summary, headlines, summarise
-from fanzha.evaluate.suite import SuiteOptions, SuiteResult
-from fanzha.evaluate.workflow_metrics import WorkflowFigures
 from fanzha.event.codes import FraudType, RiskLevel
-from fanzha.text.model import default_scorer
+
+if TYPE_CHECKING:
+    from fanzha.evaluate.metrics import Figures, Spread
+    from fanzha.evaluate.recovery import Recovered
+    from fanzha.evaluate.seeds import Summary
+    from fanzha.evaluate.suite import SuiteOptions, SuiteResult
+    from fanzha.evaluate.workflow_metrics import WorkflowFigures
+
 
 RUN_TITLES = {
     "platform": "本平台\nplatform",
@@ -42,6 +44,8 @@ def evaluate(
     repeat: Annotated[int | None, typer.Option(min=1, help="several cities: seeds S, S+1, … S+N-1")] = None,
 ) -> None:
     """Run the simulated stream through the platform and two baselines; report who was warned in time."""
+    from fanzha.evaluate.suite import SuiteOptions
+
     chosen = _seeds(seed, seeds, repeat)
     options = SuiteOptions(seed=chosen[0])
     if officers is not None:
@@ -88,6 +92,8 @@ def _evaluate_seeds(
     population: int, days: int, options: SuiteOptions, chosen: list[int], json_out: Path | None
 ) -> None:
     """The suite on one city per seed; the headline figures' mean and min–max over the cities."""
+    from fanzha.evaluate.seeds import headlines, summarise
+
     started = time.perf_counter()
     results = [_run(population, days, replace(options, seed=s)) for s in chosen]
     per_seed = [
@@ -121,6 +127,8 @@ def print_summary(
     summary: dict[str, dict[str, Summary]], chosen: list[int], results: list[SuiteResult]
 ) -> None:
     """One row per headline figure, one column per run: mean (min–max) over the cities."""
+    from fanzha.evaluate.seeds import HEADLINES
+
     victims = [r.reports[next(iter(r.reports))].overall for r in results]
     seeds = ", ".join(map(str, chosen))
     table = Table(title=f"{len(chosen)} 个模拟城市 cities (seeds {seeds}): 均值 mean (最小–最大 min–max)")
@@ -168,6 +176,7 @@ def _run(population: int, days: int, options: SuiteOptions) -> SuiteResult:
     from fanzha.evaluate.loop import prepare
     from fanzha.evaluate.suite import run_suite
     from fanzha.sim.world import generate
+    from fanzha.text.model import default_scorer
 
     with console.status("生成模拟城市 (generating the simulated city)…"):
         world = generate(population, days, options.seed)

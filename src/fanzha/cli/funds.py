@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.table import Table
@@ -12,20 +12,15 @@ from rich.tree import Tree
 from fanzha.cli import funds_holds, funds_returns
 from fanzha.cli.common import console, err_console, open_store
 from fanzha.clock import SystemClock
-from fanzha.funds import freeze as fz
-from fanzha.funds import service
-from fanzha.funds.bank import exchange
-from fanzha.funds.bank.adapter import BankAdapter
-from fanzha.funds.bank.sim_server import SimulatedBank
-from fanzha.funds.config import funds_settings
 from fanzha.funds.model import AllocationRule, TransitionError
-from fanzha.funds.repository import FundsRepository, StoreGraph
 from fanzha.funds.stats import Period
-from fanzha.funds.trace import Trace, TraceSettings
 from fanzha.masking import mask_account
-from fanzha.settings import Settings
-from fanzha.store.db import UnitOfWork, session_factory
-from fanzha.web.present import DISPLAY_TZ, format_time, format_yuan
+from fanzha.present import DISPLAY_TZ, format_time, format_yuan
+
+if TYPE_CHECKING:
+    from fanzha.funds.trace import Trace
+    from fanzha.jobs.bank import exchange
+
 
 app = typer.Typer(help="资金 funds: trace the chain, stop payment, freeze, statistics", no_args_is_help=True)
 app.add_typer(funds_holds.app, name="hold")
@@ -33,6 +28,10 @@ app.add_typer(funds_returns.app, name="returns")
 
 
 def _new_uow() -> exchange.UnitOfWorkFactory:
+    from fanzha.settings import Settings
+    from fanzha.store.engine import session_factory
+    from fanzha.uow import UnitOfWork
+
     factory = session_factory(open_store(Settings()))
     return lambda: UnitOfWork(factory)
 
@@ -69,6 +68,11 @@ def trace_command(
     rule: Annotated[AllocationRule, typer.Option(help="GREEDY or PROPORTIONAL")] = AllocationRule.GREEDY,
 ) -> None:
     """Follow a victim's money level by level through the stored transfers."""
+    from fanzha.funds import service
+    from fanzha.funds.trace import TraceSettings
+    from fanzha.settings import Settings
+    from fanzha.store.engine import session_factory
+
     settings = TraceSettings(rule=rule, max_depth=depth)
     engine = open_store(Settings())
     with session_factory(engine)() as session:
@@ -91,7 +95,7 @@ def backfill_command() -> None:
     """Index transfers stored before the trace index existed."""
     new_uow = _new_uow()
     with new_uow() as uow:
-        added = FundsRepository(uow.session).backfill_transfers()
+        added = uow.funds.backfill_transfers()
         uow.commit()
     console.print(f"indexed {added} transfers")
 
@@ -109,9 +113,16 @@ def stop_command(
     timeout: Annotated[float, typer.Option(help="seconds to wait for the bank")] = 5.0,
 ) -> None:
     """Issue a 紧急止付 on the payee of a transfer and send it to the bank."""
+    from fanzha.funds import queries as fq
+    from fanzha.funds import service
+    from fanzha.funds.config import funds_settings
+    from fanzha.jobs.bank import exchange
+    from fanzha.jobs.bank.adapter import BankAdapter
+    from fanzha.settings import Settings
+
     new_uow = _new_uow()
     with new_uow() as uow:
-        edge = StoreGraph(uow.session).transfer(event_id)
+        edge = fq.transfer(uow.session, event_id)
         if edge is None:
             _fail(LookupError("no such transfer"))
         try:
@@ -142,6 +153,9 @@ def retry_command(
 
     Without arguments: send every queued or unanswered renewal, release and protective-hold instruction.
     """
+    from fanzha.jobs.bank import exchange
+    from fanzha.jobs.bank.adapter import BankAdapter
+
     new_uow = _new_uow()
     with BankAdapter(bank_url) as bank:
         if kind is None or target_id is None:
@@ -167,6 +181,11 @@ def freeze_command(
     stop_order: Annotated[str | None, typer.Option(help="the stop order this freeze converts")] = None,
 ) -> None:
     """Request, approve and send a 快速冻结 (6 months; renew before expiry or it lapses)."""
+    from fanzha.funds import freeze as fz
+    from fanzha.funds import service
+    from fanzha.jobs.bank import exchange
+    from fanzha.jobs.bank.adapter import BankAdapter
+
     new_uow = _new_uow()
     now = SystemClock().now()
     with new_uow() as uow:
@@ -188,6 +207,10 @@ def freeze_command(
 @app.command("sweep")
 def sweep_command() -> None:
     """Run due timers: alerts before stop/freeze expiry, stop expiry, freeze lapse, hold auto-release."""
+    from fanzha.funds import service
+    from fanzha.funds.config import funds_settings
+    from fanzha.settings import Settings
+
     new_uow = _new_uow()
     with new_uow() as uow:
         effects = service.sweep(uow.session, SystemClock().now(), funds_settings(Settings()))
@@ -200,6 +223,10 @@ def sweep_command() -> None:
 @app.command("stats")
 def stats_command(period: Annotated[Period, typer.Option()] = Period.MONTH) -> None:
     """Amounts stopped, frozen and returned, by unit and period."""
+    from fanzha.funds import service
+    from fanzha.settings import Settings
+    from fanzha.store.engine import session_factory
+
     engine = open_store(Settings())
     with session_factory(engine)() as session:
         rows = service.statistics(session, period, DISPLAY_TZ)
@@ -237,6 +264,8 @@ def bank_sim(
     mode: Annotated[str, typer.Option(help="normal | slow | silent | duplicate | garbage")] = "normal",
 ) -> None:
     """Run the simulated bank (fanzha-bank/1 over HTTP on 127.0.0.1) until Ctrl-C."""
+    from fanzha.jobs.bank.sim_server import SimulatedBank
+
     sim = SimulatedBank(port=port)
     sim.state.mode = mode
     console.print(f"simulated bank on {sim.url} (mode {mode}); Ctrl-C to stop")

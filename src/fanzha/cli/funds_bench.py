@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import resource
 import time
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from fanzha.cli.common import console
-from fanzha.funds.arrays import CsrGraph, ScanGraph, synthetic_city
 from fanzha.funds.model import Edge
-from fanzha.funds.trace import TraceSettings, TransferGraph, trace
+
+if TYPE_CHECKING:
+    from fanzha.funds.trace import TraceSettings, TransferGraph
 
 
 def _time(graph: TransferGraph, roots: list[Edge], settings: TraceSettings) -> tuple[list[float], list[int]]:
+    from fanzha.funds.trace import trace
+
     ms, sizes = [], []
     for root in roots:
         start = time.perf_counter()
@@ -24,6 +26,11 @@ def _time(graph: TransferGraph, roots: list[Edge], settings: TraceSettings) -> t
 
 
 def run_trace_bench(*, transfers: int, victims: int, depth: int, baseline_victims: int) -> None:
+    import numpy as np
+
+    from fanzha.funds.arrays import CsrGraph, ScanGraph, synthetic_city
+    from fanzha.funds.trace import TraceSettings
+
     start = time.perf_counter()
     city = synthetic_city(transfers, victims=victims)
     generated = time.perf_counter() - start

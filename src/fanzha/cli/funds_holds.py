@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from fanzha.cli.common import console, err_console, open_store
 from fanzha.clock import SystemClock
-from fanzha.funds import holds_service as hs
-from fanzha.funds.hold import HoldSettings
 from fanzha.funds.model import Effect, ProtectiveHold, TransitionError
 from fanzha.masking import mask_account
-from fanzha.settings import Settings
-from fanzha.store.db import UnitOfWork, session_factory
-from fanzha.web.present import format_time
+from fanzha.present import format_time
+
+if TYPE_CHECKING:
+    from fanzha.uow import UnitOfWork
+
 
 app = typer.Typer(help="保护性止付 protective holds: propose, confirm, release", no_args_is_help=True)
 
 
 def _uow() -> UnitOfWork:
+    from fanzha.settings import Settings
+    from fanzha.store.engine import session_factory
+    from fanzha.uow import UnitOfWork
+
     return UnitOfWork(session_factory(open_store(Settings())))
 
 
@@ -46,6 +50,8 @@ def create_command(
     imposed_by: Annotated[str, typer.Option(help="police or bank")] = "police",
 ) -> None:
     """Propose a hold; it takes effect only when an officer confirms it."""
+    from fanzha.funds import holds_service as hs
+
     with _uow() as uow:
         try:
             hold = hs.propose_hold(
@@ -72,6 +78,9 @@ def confirm_command(
     ] = None,
 ) -> None:
     """Confirm a proposed hold: it takes effect now and releases itself after its duration."""
+    from fanzha.funds import holds_service as hs
+    from fanzha.funds.hold import HoldSettings
+
     duration = timedelta(hours=hours) if hours else None
     with _uow() as uow:
         try:
@@ -96,6 +105,8 @@ def release_command(
     reason: Annotated[str, typer.Option(help="why (e.g. met and verified); required")],
 ) -> None:
     """Release an active hold early, or withdraw a proposal."""
+    from fanzha.funds import holds_service as hs
+
     with _uow() as uow:
         try:
             hold, effects = hs.release_hold(
@@ -110,6 +121,8 @@ def release_command(
 @app.command("list")
 def list_command(unit: Annotated[list[str] | None, typer.Option(help="only these units")] = None) -> None:
     """Holds, newest first, accounts masked."""
+    from fanzha.funds import holds_service as hs
+
     with _uow() as uow:
         holds = hs.list_holds(uow.session, unit or None)
     for hold in holds:

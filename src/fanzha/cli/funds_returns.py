@@ -6,21 +6,21 @@ or a bare list of 返还申请表; output is masked and in yuan, `--json` prints
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-from pydantic import ValidationError
 from rich.table import Table
 
-from fanzha.cli.common import console, err_console, open_store
+from fanzha.cli.common import console, err_console, open_store, to_json
 from fanzha.clock import SystemClock
-from fanzha.funds import returns_service as rs
 from fanzha.funds.model import TransitionError
 from fanzha.funds.returns import ProRata, ReturnDecision, ReturnPlan
-from fanzha.settings import Settings
-from fanzha.store.db import UnitOfWork, session_factory
-from fanzha.web.funds_returns_api import ReturnsIn, applicants_of, decision_out, plan_out
-from fanzha.web.present import format_time, format_yuan
+from fanzha.present import format_time, format_yuan
+
+if TYPE_CHECKING:
+    from fanzha.funds.returns_service import ReturnsIn
+    from fanzha.uow import UnitOfWork
+
 
 app = typer.Typer(
     help="资金返还 returns: plan, publish the 30-day notice, issue 返还决定书", no_args_is_help=True
@@ -38,6 +38,10 @@ PRO_RATA = {
 
 
 def _uow() -> UnitOfWork:
+    from fanzha.settings import Settings
+    from fanzha.store.engine import session_factory
+    from fanzha.uow import UnitOfWork
+
     return UnitOfWork(session_factory(open_store(Settings())))
 
 
@@ -47,6 +51,10 @@ def _refuse(exc: Exception) -> NoReturn:
 
 
 def _read(path: Path) -> ReturnsIn:
+    from pydantic import ValidationError
+
+    from fanzha.funds.returns_service import ReturnsIn
+
     try:
         text = path.read_text(encoding="utf-8")
     except OSError:
@@ -76,8 +84,10 @@ def _show_plan(p: ReturnPlan) -> None:
 
 
 def _show_decisions(decisions: list[ReturnDecision]) -> None:
+    from fanzha.funds.queries import decision_view
+
     for d in decisions:
-        out = decision_out(d)
+        out = decision_view(d)
         console.print(
             f"{out.decision_no}  {out.victim_id}  {out.from_account} → {out.to_account}  "
             f"{format_yuan(out.amount_fen)}  {'溯源' if out.basis == 'TRACED' else '按比例'}"
@@ -87,6 +97,10 @@ def _show_decisions(decisions: list[ReturnDecision]) -> None:
 @app.command("plan")
 def plan_command(freeze_id: str, applications: Applications, as_json: AsJson = False) -> None:
     """Who would get what now (nothing is stored)."""
+    from fanzha.funds import returns_service as rs
+    from fanzha.funds.queries import plan_view
+    from fanzha.funds.returns_service import applicants_of
+
     body = _read(applications)
     now = SystemClock().now()
     with _uow() as uow:
@@ -95,7 +109,7 @@ def plan_command(freeze_id: str, applications: Applications, as_json: AsJson = F
         except (LookupError, ValueError) as exc:
             _refuse(exc)
     if as_json:
-        console.print_json(plan_out(result).model_dump_json())
+        console.print_json(data=to_json(plan_view(result)))
     else:
         _show_plan(result)
 
@@ -103,6 +117,8 @@ def plan_command(freeze_id: str, applications: Applications, as_json: AsJson = F
 @app.command("notice")
 def notice_command(freeze_id: str) -> None:
     """Publish the 30-day notice that must run before any pro-rata return (once per freeze)."""
+    from fanzha.funds import returns_service as rs
+
     with _uow() as uow:
         try:
             frozen = rs.publish_notice(uow.session, freeze_id, SystemClock().now())
@@ -116,6 +132,10 @@ def notice_command(freeze_id: str) -> None:
 @app.command("decide")
 def decide_command(freeze_id: str, applications: Applications, as_json: AsJson = False) -> None:
     """Issue and store the 返还决定书 now payable; pro-rata parts wait for the notice."""
+    from fanzha.funds import returns_service as rs
+    from fanzha.funds.queries import decided_view
+    from fanzha.funds.returns_service import applicants_of
+
     body = _read(applications)
     now = SystemClock().now()
     with _uow() as uow:
@@ -126,13 +146,7 @@ def decide_command(freeze_id: str, applications: Applications, as_json: AsJson =
             _refuse(exc)
         uow.commit()
     if as_json:
-        console.print_json(
-            data={
-                "plan": plan_out(done.plan).model_dump(mode="json"),
-                "decisions": [decision_out(d).model_dump(mode="json") for d in done.decisions],
-                "pro_rata_refused": done.pro_rata_refused,
-            }
-        )
+        console.print_json(data=to_json(decided_view(done.plan, done.decisions, done.pro_rata_refused)))
         return
     _show_plan(done.plan)
     _show_decisions(list(done.decisions))

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from fanzha.cli.common import console, err_console, open_store
-from fanzha.event.entities import Indicator
-from fanzha.settings import Settings
-from fanzha.store.db import UnitOfWork, session_factory
-from fanzha.store.lists import CSV_COLUMNS, read_list_csv
+from fanzha.stream.lists_csv import CSV_COLUMNS  # the help text names the columns
+
+if TYPE_CHECKING:
+    from fanzha.event.entities import Indicator
+
 
 app = typer.Typer(help="indicator lists: fraud accounts, phone numbers, URLs, apps", no_args_is_help=True)
 
@@ -24,6 +25,12 @@ def import_csv(
     source: Annotated[str | None, typer.Option(help="source for every row (overrides the column)")] = None,
 ) -> None:
     """Add or replace list entries from a CSV file; invalid rows are reported by line and skipped."""
+    from fanzha.event.entities import Indicator
+    from fanzha.settings import Settings
+    from fanzha.store.engine import session_factory
+    from fanzha.stream.lists_csv import read_list_csv
+    from fanzha.uow import UnitOfWork
+
     if not path.is_file():
         err_console.print(f"[red]error:[/red] {path}: no such file")
         raise typer.Exit(2)
@@ -56,6 +63,10 @@ def import_csv(
 @app.command("stats")
 def stats() -> None:
     """Entries per kind in the store."""
+    from fanzha.settings import Settings
+    from fanzha.store.engine import session_factory
+    from fanzha.uow import UnitOfWork
+
     engine = open_store(Settings())
     with UnitOfWork(session_factory(engine)) as uow:
         counts = uow.lists.count_by_kind()

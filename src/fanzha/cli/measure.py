@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import os
 import random
 import resource
@@ -11,6 +12,7 @@ import tracemalloc
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from fanzha.clock import ManualClock
@@ -108,13 +110,12 @@ def evaluate_only(events: Sequence[Event], ctx: PipelineContext, clock: ManualCl
 def context_for(world: World) -> tuple[PipelineContext, ManualClock]:
     owners = {f"phone:{p.phone}": p.person_id for p in world.phones}
     owners |= {f"account:{a.account}": a.person_id for a in world.accounts}
-    units = {p.person_id: p.unit_id for p in world.persons if p.unit_id}
     clock = ManualClock(datetime(2000, 1, 1, tzinfo=UTC))
     ctx = PipelineContext(
         clock=clock,
         policy=default_policy(),
         detection=DetectionContext(lists=IndicatorLists(world.indicators)),
-        directory=InMemoryDirectory(owners, units),
+        directory=InMemoryDirectory(owners),
     )
     return ctx, clock
 
@@ -255,7 +256,7 @@ def _csv_rate(rows: int) -> float:
     import tempfile
     from pathlib import Path
 
-    from fanzha.store.lists import read_list_csv
+    from fanzha.stream.lists_csv import read_list_csv
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "list.csv"
@@ -266,3 +267,44 @@ def _csv_rate(rows: int) -> float:
         started = time.perf_counter()
         count = sum(1 for _ in read_list_csv(path))
         return count / (time.perf_counter() - started)
+
+
+@dataclass(frozen=True, slots=True)
+class StartupTime:
+    label: str
+    cpu: float  # user + system seconds of the child process, best run
+    wall: float  # seconds, the same run
+
+
+def _child(argv: Sequence[str]) -> tuple[float, float]:
+    """(CPU, wall) seconds of one run of `argv` in a new process."""
+    import subprocess
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), wall
+
+
+def startup_times(workdir: Path, runs: int) -> list[StartupTime]:
+    """The bare interpreter (baseline) first, then `fanzha --help` and a one-line `fanzha text score`."""
+    import sys
+
+    source = workdir / "one.jsonl"
+    source.write_text(json.dumps({"id": "1", "text": "您好，我是公安局的，请把钱转到安全账户"}) + "\n")
+    cli = [sys.executable, "-m", "fanzha.cli"]
+    commands = (
+        ("python -c pass (baseline)", [sys.executable, "-c", "pass"]),
+        ("fanzha --help", [*cli, "--help"]),
+        (
+            "fanzha text score (one line)",
+            [*cli, "text", "score", "--input", str(source), "--output", str(workdir / "out.jsonl")],
+        ),
+    )
+    found = []
+    for label, argv in commands:
+        best = min((_child(argv) for _ in range(runs)), key=lambda t: t[0])
+        found.append(StartupTime(label, *best))
+    return found

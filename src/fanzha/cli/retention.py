@@ -4,24 +4,28 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-import yaml
 from rich.table import Table
 
 from fanzha.audit.model import Action
-from fanzha.auth.retention import RetentionError, RetentionPolicy, retention_policy
 from fanzha.cli.common import audit_cli, console, err_console, open_store
-from fanzha.settings import Settings
-from fanzha.store.db import UnitOfWork, session_factory
-from fanzha.store.retention import PurgeReport, place_hold, purge, release_hold
+
+if TYPE_CHECKING:
+    from fanzha.auth.retention import RetentionPolicy
+    from fanzha.jobs.retention import PurgeReport
+
 
 app = typer.Typer(help="retention periods, purge and legal holds (PIPL art 19/47)", no_args_is_help=True)
 
 
 def load_policy(path: str | None) -> RetentionPolicy:
     """Defaults, overridden by a YAML mapping `record type: days` when a file is given."""
+    import yaml
+
+    from fanzha.auth.retention import RetentionError, retention_policy
+
     if not path:
         return retention_policy()
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
@@ -58,6 +62,14 @@ def purge_command(
     ] = None,
 ) -> None:
     """Delete raw records and anonymise closed warnings past their period; held warnings are kept."""
+    import yaml
+
+    from fanzha.auth.retention import RetentionError
+    from fanzha.jobs.retention import purge
+    from fanzha.settings import Settings
+    from fanzha.store.engine import session_factory
+    from fanzha.uow import UnitOfWork
+
     settings = Settings()
     try:
         policy = load_policy(str(config) if config else settings.retention_file)
@@ -71,7 +83,7 @@ def purge_command(
         if not dry_run:
             changed = [f"{k}={v}" for k, v in {**report.deleted, **report.anonymised}.items() if v]
             audit_cli(
-                uow.session,
+                uow,
                 Action.RETENTION_PURGE,
                 at=now,
                 object_type="retention",
@@ -87,13 +99,18 @@ def hold(
     reason: Annotated[str, typer.Option(help="why, e.g. the case number")],
 ) -> None:
     """Place a legal hold: retention will neither purge nor anonymise this warning and its records."""
+    from fanzha.jobs.retention import place_hold
+    from fanzha.settings import Settings
+    from fanzha.store.engine import session_factory
+    from fanzha.uow import UnitOfWork
+
     now = datetime.now(UTC)
     with UnitOfWork(session_factory(open_store(Settings()))) as uow:
         if not place_hold(uow.session, warning_id=warning_id, reason=reason, placed_by="cli", now=now):
             err_console.print(f"[red]error:[/red] no warning {warning_id}")
             raise typer.Exit(2)
         audit_cli(
-            uow.session,
+            uow,
             Action.LEGAL_HOLD,
             at=now,
             object_type="warning",
@@ -107,12 +124,17 @@ def hold(
 @app.command("release")
 def release(warning_id: Annotated[int, typer.Argument(help="the warning whose holds end")]) -> None:
     """Release the legal holds on a warning."""
+    from fanzha.jobs.retention import release_hold
+    from fanzha.settings import Settings
+    from fanzha.store.engine import session_factory
+    from fanzha.uow import UnitOfWork
+
     now = datetime.now(UTC)
     with UnitOfWork(session_factory(open_store(Settings()))) as uow:
         released = release_hold(uow.session, warning_id=warning_id, now=now)
         if released:
             audit_cli(
-                uow.session,
+                uow,
                 Action.LEGAL_HOLD_RELEASED,
                 at=now,
                 object_type="warning",

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from fanzha.text.metrics import Report
+if TYPE_CHECKING:  # the metrics pull in NumPy: imported where a command needs them
+    from fanzha.text.metrics import Report
 
 app = typer.Typer(
     help="The text model: score messages, train and evaluate on labelled data.", no_args_is_help=True

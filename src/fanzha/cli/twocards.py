@@ -215,21 +215,18 @@ def _write_or_show(scored: pl.DataFrame, out: Path | None, top: int, id_column: 
 
 def _audit_export(out: Path, rows: int) -> None:
     """Scores of the platform's own accounts or numbers written to a file are an export: audited."""
-    from sqlalchemy.orm import Session
+    from fanzha.cli.common import audit_cli, open_uow
 
-    from fanzha.cli.common import audit_cli, open_store
-    from fanzha.settings import Settings
-
-    with Session(open_store(Settings())) as session:
+    with open_uow() as uow:
         audit_cli(
-            session,
+            uow,
             "twocards.export",
             at=datetime.now(UTC),
             object_type="twocards_scores",
             object_id=f"{out.name} ({rows} rows)",
             purpose="两卡 scoring export",
         )
-        session.commit()
+        uow.commit()
 
 
 @numbers_app.command("train")

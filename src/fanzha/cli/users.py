@@ -6,22 +6,20 @@ Passwords and tokens are generated, printed once, and stored only as hashes.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
-from sqlalchemy import Engine, func, select
 
 from fanzha.audit.model import Action
 from fanzha.auth.model import Role
-from fanzha.auth.passwords import generate_password
 from fanzha.cli.common import audit_cli, console, err_console, open_store
-from fanzha.settings import Settings
-from fanzha.store.accounts import AccountError, create_token, create_user
-from fanzha.store.auth_repository import AuthRepository
-from fanzha.store.db import UnitOfWork, session_factory
-from fanzha.store.tables import UnitRow, WarningRow
-from fanzha.web.security import auth_config
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from fanzha.settings import Settings
+
 
 users = typer.Typer(help="console accounts (passwords are Argon2id-hashed)", no_args_is_help=True)
 tokens = typer.Typer(help="API tokens for machine clients (banks, upstream feeds)", no_args_is_help=True)
@@ -30,14 +28,23 @@ ROLE_HELP = "one of: " + ", ".join(f"{r.value} ({r.label})" for r in Role)
 
 
 def city_unit(engine: Engine) -> str | None:
+    from fanzha.store.engine import session_factory
+    from fanzha.warning import workflow_queries
+
     with session_factory(engine)() as session:
-        return session.scalars(select(UnitRow.unit_id).where(UnitRow.level == "CITY").limit(1)).first()
+        return workflow_queries.unit_tree(session).city()
 
 
 def add_account(
     engine: Engine, settings: Settings, *, username: str, role: str, unit_id: str, password: str | None = None
 ) -> str:
     """Create the account (audited) and return its password; raises AccountError when refused."""
+    from fanzha.auth.config import auth_config
+    from fanzha.auth.passwords import generate_password
+    from fanzha.auth.service import create_user
+    from fanzha.store.engine import session_factory
+    from fanzha.uow import UnitOfWork
+
     password = password or generate_password(username)
     now = datetime.now(UTC)
     with UnitOfWork(session_factory(engine)) as uow:
@@ -51,7 +58,7 @@ def add_account(
             now=now,
         )
         audit_cli(
-            uow.session,
+            uow,
             Action.USER_CREATED,
             at=now,
             object_type="user",
@@ -76,6 +83,8 @@ def create_admin(
     ] = None,
 ) -> None:
     """Create a city administrator (the first account) with a generated password."""
+    from fanzha.settings import Settings
+
     settings = Settings()
     engine = open_store(settings)
     unit_id = unit or city_unit(engine)
@@ -94,11 +103,15 @@ def add(
     unit: Annotated[str, typer.Option(help="unit id; the account sees this unit and the units below it")],
 ) -> None:
     """Create an account with a generated password."""
+    from fanzha.settings import Settings
+
     settings = Settings()
     _add(open_store(settings), settings, username, role, unit)
 
 
 def _add(engine: Engine, settings: Settings, username: str, role: str, unit_id: str) -> None:
+    from fanzha.auth.service import AccountError
+
     try:
         password = add_account(engine, settings, username=username, role=role, unit_id=unit_id)
     except AccountError as exc:
@@ -118,13 +131,18 @@ def create(
     ] = None,
 ) -> None:
     """Create an API token; clients send it as `Authorization: Bearer <token>`."""
+    from fanzha.auth.service import AccountError, create_token
+    from fanzha.settings import Settings
+    from fanzha.store.engine import session_factory
+    from fanzha.uow import UnitOfWork
+
     engine = open_store(Settings())
     now = datetime.now(UTC)
     try:
         with UnitOfWork(session_factory(engine)) as uow:
             token = create_token(uow.session, name=name, role=role, unit_id=unit, now=now, valid_days=days)
             audit_cli(
-                uow.session,
+                uow,
                 Action.TOKEN_CREATED,
                 at=now,
                 object_type="api_token",
@@ -142,9 +160,13 @@ def create(
 @tokens.command("revoke")
 def revoke(name: Annotated[str, typer.Argument(help="the token's name")]) -> None:
     """Revoke an API token at once."""
+    from fanzha.settings import Settings
+    from fanzha.store.engine import session_factory
+    from fanzha.uow import UnitOfWork
+
     engine = open_store(Settings())
     with UnitOfWork(session_factory(engine)) as uow:
-        done = AuthRepository(uow.session).revoke_token(name)
+        done = uow.auth.revoke_token(name)
         uow.commit()
     if not done:
         err_console.print(f"[red]error:[/red] no active token named {name}")
@@ -154,24 +176,21 @@ def revoke(name: Annotated[str, typer.Argument(help="the token's name")]) -> Non
 
 def busiest_station(engine: Engine) -> str | None:
     """The station with the most open warnings (the demo's officer works there)."""
+    from fanzha.store.engine import session_factory
+    from fanzha.warning import workflow_queries
+
     with session_factory(engine)() as session:
-        stmt = (
-            select(WarningRow.unit_id, func.count())
-            .join(UnitRow, UnitRow.unit_id == WarningRow.unit_id)
-            .where(UnitRow.level == "STATION", WarningRow.status != "CLOSED")
-            .group_by(WarningRow.unit_id)
-            .order_by(func.count().desc(), WarningRow.unit_id)
-            .limit(1)
-        )
-        row = session.execute(stmt).first()
-    return str(row[0]) if row else None
+        return workflow_queries.busiest_station(session)
 
 
 def parent_unit(engine: Engine, unit_id: str | None) -> str | None:
+    from fanzha.store.engine import session_factory
+    from fanzha.warning import workflow_queries
+
     if unit_id is None:
         return None
     with session_factory(engine)() as session:
-        return session.scalar(select(UnitRow.parent_id).where(UnitRow.unit_id == unit_id))
+        return workflow_queries.unit_tree(session).parent(unit_id)
 
 
 def create_demo_accounts(engine: Engine, settings: Settings) -> None:

@@ -8,10 +8,7 @@ import typer
 from rich.table import Table
 
 from fanzha.cli.common import console, open_store
-from fanzha.settings import Settings
-from fanzha.store.db import session_factory
-from fanzha.web.present import format_time
-from fanzha.web.queries import list_warnings
+from fanzha.present import format_time
 
 app = typer.Typer(help="预警指令 warnings", no_args_is_help=True)
 
@@ -24,6 +21,10 @@ def list_command(
     limit: Annotated[int, typer.Option(min=1, max=10_000)] = 50,
 ) -> None:
     """Open warnings, most urgent first: level, person (masked), fraud type and reasons."""
+    from fanzha.settings import Settings
+    from fanzha.store.engine import session_factory
+    from fanzha.warning.queries import list_warnings
+
     engine = open_store(Settings())
     with session_factory(engine)() as session:
         # The same masked read side as the console and the API.

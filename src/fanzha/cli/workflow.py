@@ -9,10 +9,7 @@ from typing import Annotated
 import typer
 
 from fanzha.cli.common import console, err_console, open_store
-from fanzha.settings import Settings
-from fanzha.store.db import UnitOfWork, session_factory
-from fanzha.store.directory import replace_reference_data
-from fanzha.stream.units_csv import COLUMNS, read_units_csv
+from fanzha.stream.units_csv import COLUMNS  # the help text names the columns
 
 units = typer.Typer(help="the unit tree: 市局 → 分局 → 派出所 → 社区", no_args_is_help=True)
 
@@ -24,6 +21,12 @@ def units_import(
     ],
 ) -> None:
     """Replace the unit tree with the units in a CSV file (nothing is changed if any line is wrong)."""
+    from fanzha.settings import Settings
+    from fanzha.store.directory import replace_reference_data
+    from fanzha.store.engine import session_factory
+    from fanzha.stream.units_csv import read_units_csv
+    from fanzha.uow import UnitOfWork
+
     if not path.is_file():
         err_console.print(f"[red]error:[/red] no such file: {path}")
         raise typer.Exit(2)
@@ -50,6 +53,7 @@ def worker(
 ) -> None:
     """Run the workflow worker: route new warnings, fire due deadlines (escalate), send warning SMS."""
     from fanzha.jobs.worker import worker_from_settings
+    from fanzha.settings import Settings
 
     settings = Settings()
     job = worker_from_settings(settings, open_store(settings))
@@ -66,7 +70,7 @@ def sms_gateway(
     fail_next: Annotated[int, typer.Option(min=0, help="answer the first N sends with HTTP 503")] = 0,
 ) -> None:
     """Run a fake SMS gateway on 127.0.0.1 for demos and tests (POST /sms, GET /messages)."""
-    from fanzha.dispatch.fake_gateway import FakeSmsGateway
+    from fanzha.jobs.sms.fake_gateway import FakeSmsGateway
 
     gateway = FakeSmsGateway(port=port)
     gateway.fail_next(fail_next)

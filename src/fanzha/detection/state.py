@@ -7,6 +7,15 @@ That lets `OverlayState` stage a batch's writes and drop them on rollback.
 Every `put` may name an expiry (an event-time timer). Keys whose timer has passed are dropped by
 `expire(now)`, so state stays bounded as the number of people grows: a person who goes quiet
 costs nothing once their windows have passed.
+
+Expiry is part of what a value means, not only garbage collection: after `at(t)` (the time of the event
+being processed) a key whose timer fell due before `t` reads as absent, whether or not `expire` has
+dropped it yet. So decisions do not depend on when cleanup happens to run (batch boundaries here, timer
+firing on a distributed engine), which is what lets two runners agree event for event.
+
+Keys are scoped to subjects (`fanzha.stream.flink.keyed.owned_by`): a key names the subject whose state
+it is, and an event may write its counterparty's keys only as a function of the event itself, because a
+keyed engine keeps each subject's keys on the worker that owns the subject.
 """
 
 from __future__ import annotations
@@ -31,7 +40,8 @@ class KeyedState(Protocol):
     def delete(self, key: str) -> None: ...
 
 
-def _bucket(when: datetime) -> int:
+def timer_bucket(when: datetime) -> int:
+    """The timer bucket of `when`: a key with this expiry reads as absent from the next bucket on."""
     return int((when - _EPOCH) / TIMER_RESOLUTION) + 1
 
 
@@ -46,14 +56,28 @@ class InMemoryState:
         self._data: dict[str, object] = {}
         self._timer: dict[str, int] = {}  # key -> bucket
         self._wheel: dict[int, set[str]] = {}  # bucket -> keys
+        self._visible_from = 0  # keys whose bucket is below this read as absent
+
+    def at(self, now: datetime) -> None:
+        """Reads from now on see only keys whose timer has not fallen due before `now`."""
+        self._visible_from = timer_bucket(now)
+
+    def visible(self, expires: datetime | None) -> bool:
+        """Whether a value with this expiry is still readable at the time given to `at`."""
+        return expires is None or timer_bucket(expires) >= self._visible_from
 
     def get(self, key: str) -> object | None:
-        return self._data.get(key)
+        value = self._data.get(key)
+        if value is not None and self._visible_from:
+            bucket = self._timer.get(key)
+            if bucket is not None and bucket < self._visible_from:
+                return None
+        return value
 
     def put(self, key: str, value: object, expires: datetime | None = None) -> None:
         self._data[key] = value
         old = self._timer.get(key)
-        new = _bucket(expires) if expires is not None else None
+        new = timer_bucket(expires) if expires is not None else None
         if old == new:
             return
         if old is not None:
@@ -72,7 +96,7 @@ class InMemoryState:
 
     def expire(self, now: datetime) -> int:
         """Drop every key whose timer fell due before `now`; returns how many."""
-        due = _bucket(now) - 1
+        due = timer_bucket(now) - 1
         dropped = 0
         for bucket in sorted(b for b in self._wheel if b <= due):
             for key in self._wheel.pop(bucket):
@@ -115,8 +139,8 @@ class OverlayState:
     def get(self, key: str) -> object | None:
         staged = self._staged.get(key)
         if staged is not None:
-            value = staged[0]
-            return None if value is _DELETED else value
+            value, expires = staged
+            return None if value is _DELETED or not self._base.visible(expires) else value
         return self._base.get(key)
 
     def put(self, key: str, value: object, expires: datetime | None = None) -> None:

@@ -1,1 +1,2 @@
-"""Dispatch: the ladder of dissuasion channels (SMS, 96110 call, visit, family) and their delivery."""
+"""Dispatch: the ladder of dissuasion channels (SMS, 96110 call, visit, family), staged in the warning's
+transaction; delivery is a job (`jobs/sms/`)."""

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fanzha.dispatch.channels.base import DispatchChannel
+from fanzha.dispatch.channels.base import DispatchChannel, Staging
 from fanzha.dispatch.channels.call import CallChannel
 from fanzha.dispatch.channels.family import FamilyChannel
 from fanzha.dispatch.channels.sms import SmsChannel
 from fanzha.dispatch.channels.visit import VisitChannel
 from fanzha.dispatch.ladder import steps
-from fanzha.store.db import UnitOfWork
 from fanzha.warning.lifecycle import Channel
 from fanzha.warning.model import Warning
 
@@ -22,7 +21,7 @@ REGISTRY: dict[Channel, DispatchChannel] = {
 class LadderDispatcher:
     """Stages each ladder step for the warning's level in `uow` (delivered after the commit)."""
 
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: Staging) -> None:
         self._uow = uow
 
     def start(self, warning: Warning, *, now: datetime) -> None:

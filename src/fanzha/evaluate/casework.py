@@ -4,7 +4,7 @@
 priority, the ladder of channels), and every step they take is a lifecycle command applied to a
 `MemoryWorkflow`:
 
-    warning opens        → Assign(routed station)                       (warning/routing.py)
+    warning opens        → Assign(routed station)     routing.intake_assignment, as the workflow's intake
     an officer starts    → Sign, StartContact(channel)                  first attempt
                          → NeedMeet | MarkUnreachable, StartLocating    a visit
     an attempt lands     → RecordContact(channel, ANSWERED | NO_ANSWER) | RecordMeet(time, place, officers)
@@ -26,7 +26,7 @@ from fanzha.evaluate.officers import Attempt, Officers, WarningNotice
 from fanzha.evaluate.workflow import MemoryWorkflow
 from fanzha.warning import lifecycle as lc
 from fanzha.warning.model import WarningStatus
-from fanzha.warning.routing import Residence, UnitTree, resolve
+from fanzha.warning.routing import Residence, UnitTree, intake_assignment
 
 S = WarningStatus
 CHANNELS = {Channel.SMS: lc.Channel.SMS, Channel.CALL: lc.Channel.CALL_96110, Channel.VISIT: lc.Channel.VISIT}
@@ -45,12 +45,14 @@ class WorkflowOfficers:
         tree: UnitTree | None = None,
         residences: Mapping[str, Residence] | None = None,
         watch_period: timedelta = timedelta(hours=72),
+        fallback_unit: str | None = None,
     ) -> None:
         self.officers = officers
         self.workflow = workflow
         self._tree = tree or UnitTree(())
         self._residences = residences or {}
         self._watch = watch_period
+        self._fallback = fallback_unit
         self._units: dict[int, str | None] = {}
         self._last_reached: dict[int, bool] = {}
         self._outcome: dict[int, lc.Outcome] = {}
@@ -60,10 +62,10 @@ class WorkflowOfficers:
     def on_warning(self, notice: WarningNotice, now: datetime) -> None:
         if notice.warning_id not in self.workflow:
             self.workflow.open(notice.warning_id, notice.level)
-            unit = self._route(notice)
-            self._units[notice.warning_id] = unit
-            if unit is not None:
-                self.workflow.apply(notice.warning_id, lc.Assign(unit_id=unit), now)
+            assign = self._route(notice)
+            self._units[notice.warning_id] = assign.unit_id if assign is not None else None
+            if assign is not None:
+                self.workflow.apply(notice.warning_id, assign, now)
         self.officers.on_warning(replace(notice, unit_id=self._units[notice.warning_id]), now)
 
     def next_attempt(self, until: datetime) -> Attempt | None:
@@ -86,10 +88,14 @@ class WorkflowOfficers:
         if self.workflow.state(warning_id) is S.FOLLOW_UP:
             self.workflow.apply(warning_id, lc.Close(outcome=self._outcome.get(warning_id)), at)
 
-    def _route(self, notice: WarningNotice) -> str | None:
+    def _route(self, notice: WarningNotice) -> lc.Assign | None:
+        """The intake's decision (the same function as `warning.service.route_received`); with no
+        unit tree at all (unit tests), the unit the notice names stands."""
         residence = self._residences.get(notice.person_id or "", Residence(unit_id=notice.unit_id))
-        route = resolve(self._tree, residence, fallback=notice.unit_id)
-        return route.unit_id if route is not None else notice.unit_id
+        assign = intake_assignment(self._tree, residence, fallback=self._fallback)
+        if assign is None and notice.unit_id is not None:
+            return lc.Assign(notice.unit_id)
+        return assign
 
     def _started(self, attempt: Attempt) -> None:
         wid, at = attempt.warning_id, attempt.started_at or attempt.at

@@ -36,7 +36,7 @@ from fanzha.evaluate.model import (
 )
 from fanzha.evaluate.officers import Attempt, Responder, WarningNotice
 from fanzha.evaluate.victims import Victims
-from fanzha.event.codes import PersonGroup, UnitLevel
+from fanzha.event.codes import PersonGroup
 from fanzha.event.model import Event, Transfer
 from fanzha.event.parse import Rejection, parse_mapping
 from fanzha.pipeline import PipelineContext, handle
@@ -60,7 +60,6 @@ class Prepared:
     events: tuple[Event, ...]
     directory: InMemoryDirectory
     lists: IndicatorLists
-    fallback_unit: str | None
     truth: Truth
     rejected: int
     # For the workflow's routing and the money trace (empty when a test builds a Prepared by hand).
@@ -92,13 +91,10 @@ def prepare(
         progress(len(world.events) % _TICK)
     owners = {f"phone:{p.phone}": p.person_id for p in world.phones}
     owners |= {f"account:{a.account}": a.person_id for a in world.accounts}
-    units = {p.person_id: p.unit_id for p in world.persons if p.unit_id}
-    city = next((u.unit_id for u in world.units if u.level is UnitLevel.CITY), None)
     return Prepared(
         events=tuple(events),
-        directory=InMemoryDirectory(owners, units),
+        directory=InMemoryDirectory(owners),
         lists=IndicatorLists(world.indicators),
-        fallback_unit=city,
         truth=Truth(tuple(world.episodes), first_signals(world, events)),
         rejected=rejected,
         units=tuple(
@@ -218,7 +214,6 @@ class Loop:
                 text_scorer=self.prepared.text_scorer,
             ),
             directory=self.prepared.directory,
-            fallback_unit=self.prepared.fallback_unit,
             detectors=self.detectors,
         )
 

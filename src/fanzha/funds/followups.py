@@ -2,7 +2,7 @@
 
 Each is queued in `bank_messages` in the same transaction as the change that asks for it (an OUT row,
 status QUEUED, the instruction's JSON kept), so it cannot be lost: if the bank is not configured, is
-silent or answers garbage, it stays open for `fanzha funds retry`. The edge (`bank.exchange`) sends it
+silent or answers garbage, it stays open for `fanzha funds retry`. The edge (`jobs.bank.exchange`) sends it
 under the same idempotency key every time. An instruction's state is read from its rows, newest first:
 QUEUED (never sent) → SENT (no answer yet) → PENDING_RETRY (reason) → DONE, or FAILED (the bank refused).
 Keys: `RENEW:<freeze>:<n>`, `RELEASE:<freeze>`, `HOLD:<hold>:<i>`, `UNHOLD:<hold>:<i>` (i-th account).
@@ -15,13 +15,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fanzha.funds.bank.protocol import PROTOCOL, Answer, Instruction
-from fanzha.funds.model import BankResult, Effect, FreezeOrder, ProtectiveHold, TransitionError
+from fanzha.funds.model import BankMessage, BankResult, Effect, FreezeOrder, ProtectiveHold, TransitionError
+from fanzha.funds.protocol import PROTOCOL, Answer, Instruction
 from fanzha.funds.repository import FundsRepository
-from fanzha.store.tables_funds import BankMessageRow
 
 # (record kind, effect detail) → (key prefix, instruction kind)
 KINDS: dict[tuple[str, str], tuple[str, str]] = {
@@ -119,7 +117,7 @@ def queue(
     return keys
 
 
-def _state(rows: Sequence[BankMessageRow]) -> tuple[str, str | None]:
+def _state(rows: Sequence[BankMessage]) -> tuple[str, str | None]:
     last = [r for r in rows if r.status in _STATE_ROWS][-1]
     if last.status != "APPLIED":
         return last.status, last.detail if last.status == "PENDING_RETRY" else None
@@ -131,14 +129,8 @@ def follow_ups(
     session: Session, *, target_ids: Sequence[str] | None = None, only_open: bool = False
 ) -> list[FollowUp]:
     """Follow-up instructions (of these records, or all) with their state, oldest first."""
-    queued = select(BankMessageRow.idempotency_key).where(BankMessageRow.status == "QUEUED")
-    if target_ids is not None:
-        queued = queued.where(BankMessageRow.target_id.in_(list(target_ids)))
-    stmt = (
-        select(BankMessageRow).where(BankMessageRow.idempotency_key.in_(queued)).order_by(BankMessageRow.id)
-    )
-    by_key: dict[str, list[BankMessageRow]] = {}
-    for row in session.scalars(stmt):
+    by_key: dict[str, list[BankMessage]] = {}
+    for row in FundsRepository(session).queued_instruction_messages(target_ids):
         by_key.setdefault(row.idempotency_key, []).append(row)
     result = []
     for key, rows in by_key.items():
@@ -150,9 +142,8 @@ def follow_ups(
     return result
 
 
-def _rows(session: Session, key: str) -> list[BankMessageRow]:
-    stmt = select(BankMessageRow).where(BankMessageRow.idempotency_key == key).order_by(BankMessageRow.id)
-    return list(session.scalars(stmt))
+def _rows(session: Session, key: str) -> list[BankMessage]:
+    return FundsRepository(session).messages_with_key(key)
 
 
 def mark_sent(session: Session, key: str, now: datetime) -> Instruction:

@@ -208,3 +208,18 @@ class Effect:
 
 class TransitionError(ValueError):
     """A command that the record's current state does not allow (the message names no personal data)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BankMessage:
+    """One stored exchange with a bank: an instruction out (OUT) or an answer or failure in (IN)."""
+
+    id: int
+    message_id: str | None
+    direction: str  # OUT | IN
+    target_kind: str  # STOP | FREEZE | HOLD
+    target_id: str
+    idempotency_key: str
+    status: str  # QUEUED | SENT | PENDING_RETRY | APPLIED | DUPLICATE | REJECTED | TIMEOUT
+    detail: str | None
+    at: datetime

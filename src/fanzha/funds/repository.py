@@ -1,4 +1,5 @@
-"""All SQL of the funds workflow: the transfer graph, orders, freezes, holds, returns, bank messages."""
+"""All SQL of the funds workflow: the transfer graph, orders, freezes, holds, returns, bank messages,
+statistics. Rows never leave this module: callers get the records of `funds/model.py`."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from fanzha.event.model import Transfer
-from fanzha.funds.model import Edge, FreezeOrder, ProtectiveHold, StopPaymentOrder
+from fanzha.funds.model import BankMessage, Edge, FreezeOrder, ProtectiveHold, StopPaymentOrder
 from fanzha.funds.returns import ReturnApplication, ReturnDecision
+from fanzha.funds.stats import Fact
 from fanzha.funds.stop_payment import COUNTED
 from fanzha.store.tables import AccountRow, EventRow, PersonRow
 from fanzha.store.tables_funds import (
@@ -39,6 +41,20 @@ def decode(kind: type[T], data: dict[str, Any]) -> T:
     adapter = _ADAPTERS.setdefault(kind, TypeAdapter(kind))
     value: T = adapter.validate_python(data)
     return value
+
+
+def _message(row: BankMessageRow) -> BankMessage:
+    return BankMessage(
+        id=row.id,
+        message_id=row.message_id,
+        direction=row.direction,
+        target_kind=row.target_kind,
+        target_id=row.target_id,
+        idempotency_key=row.idempotency_key,
+        status=row.status,
+        detail=row.detail,
+        at=row.at,
+    )
 
 
 def _edge(row: TransferRow) -> Edge:
@@ -257,16 +273,40 @@ class FundsRepository:
     def add_message(self, **values: Any) -> None:
         self._session.add(BankMessageRow(at=values.pop("at", datetime.now(UTC)), **values))
 
-    def messages_for(self, target_id: str) -> list[BankMessageRow]:
+    def messages_for(self, target_id: str) -> list[BankMessage]:
         stmt = select(BankMessageRow).where(BankMessageRow.target_id == target_id).order_by(BankMessageRow.id)
-        return list(self._session.scalars(stmt))
+        return [_message(r) for r in self._session.scalars(stmt)]
+
+    def messages_with_key(self, key: str) -> list[BankMessage]:
+        """Every message of one instruction (its idempotency key), oldest first."""
+        stmt = select(BankMessageRow).where(BankMessageRow.idempotency_key == key).order_by(BankMessageRow.id)
+        return [_message(r) for r in self._session.scalars(stmt)]
+
+    def queued_instruction_messages(self, target_ids: Sequence[str] | None = None) -> list[BankMessage]:
+        """Messages of the instructions queued for the bank (of these records, or all), oldest first."""
+        queued = select(BankMessageRow.idempotency_key).where(BankMessageRow.status == "QUEUED")
+        if target_ids is not None:
+            queued = queued.where(BankMessageRow.target_id.in_(list(target_ids)))
+        stmt = select(BankMessageRow).where(BankMessageRow.idempotency_key.in_(queued))
+        return [_message(r) for r in self._session.scalars(stmt.order_by(BankMessageRow.id))]
 
     # -- statistics ------------------------------------------------------------------------------------
-    def stat_rows(self) -> tuple[list[StopOrderRow], list[FreezeRow], list[ReturnDecisionRow]]:
+    def stat_facts(self) -> list[Fact]:
+        """Every stop, freeze and return as a fact for the statistics (unit, time, amount, who)."""
         stops = select(StopOrderRow).where(StopOrderRow.stopped_at.is_not(None))
         freezes = select(FreezeRow).where(FreezeRow.starts_at.is_not(None))
-        return (
-            list(self._session.scalars(stops)),
-            list(self._session.scalars(freezes)),
-            list(self._session.scalars(select(ReturnDecisionRow))),
-        )
+        facts = [
+            Fact("STOPPED", r.unit_id, r.stopped_at, r.amount_fen, r.account)
+            for r in self._session.scalars(stops)
+            if r.stopped_at
+        ]
+        facts += [
+            Fact("FROZEN", r.unit_id, r.starts_at, r.amount_fen, r.account)
+            for r in self._session.scalars(freezes)
+            if r.starts_at
+        ]
+        facts += [
+            Fact("RETURNED", r.unit_id, r.decided_at, r.amount_fen, r.victim_id)
+            for r in self._session.scalars(select(ReturnDecisionRow))
+        ]
+        return facts

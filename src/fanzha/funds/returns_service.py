@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from fanzha.funds import returns as rt
@@ -111,3 +112,44 @@ def decide(
 def decisions_for(session: Session, freeze_id: str) -> list[rt.ReturnDecision]:
     _freeze(session, freeze_id)
     return FundsRepository(session).decisions_for(freeze_id)
+
+
+# The applications as they arrive (API body, CLI file): validated at the edge, completed from the freeze.
+
+
+class ApplicationIn(BaseModel):
+    """返还申请表 (附件1) with the part of the loss traced into the frozen account."""
+
+    victim_id: str = Field(min_length=1, max_length=64)
+    return_account: str = Field(min_length=1, max_length=40)
+    case_unit: str = Field(max_length=64)
+    case_no: str = Field(max_length=64)
+    involved_account: str = Field(max_length=40)
+    loss_fen: int = Field(ge=0)
+    traced_fen: int = Field(default=0, ge=0)
+    case_officers: tuple[str, str]
+    freeze_officers: tuple[str, str]
+    opinion: str = Field(default="", max_length=500)
+
+
+class ReturnsIn(BaseModel):
+    applications: list[ApplicationIn] = Field(min_length=1, max_length=500)
+    prefix: str = Field(default="", max_length=16, description="issuing bureau's short name, e.g. 东")
+
+
+def applicants_of(session: Session, freeze_id: str, body: ReturnsIn, now: datetime) -> list[Applicant]:
+    """The body's 返还申请表 completed from the freeze record (unknown freeze: FreezeNotFoundError)."""
+    frozen = _freeze(session, freeze_id)
+    return [
+        Applicant(
+            rt.ReturnApplication(
+                **a.model_dump(exclude={"traced_fen"}),
+                freezing_unit=frozen.unit_id or "",
+                frozen_account=frozen.account,
+                frozen_fen=frozen.amount_fen,
+                applied_at=now,
+            ),
+            a.traced_fen,
+        )
+        for a in body.applications
+    ]

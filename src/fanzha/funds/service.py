@@ -1,7 +1,7 @@
 """Funds services: load, apply the pure rules, save. They never commit; the caller's UnitOfWork does.
 
 Instructions to banks are effects: a service marks an order SENT and builds the instruction; the
-edge (`funds.bank.exchange`) commits, talks to the bank, and records the answer in a new unit of work.
+edge (`jobs.bank.exchange`) commits, talks to the bank, and records the answer in a new unit of work.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from fanzha.funds import followups, timers
 from fanzha.funds import freeze as fz
 from fanzha.funds import hold as hd
 from fanzha.funds import stop_payment as sp
-from fanzha.funds.bank.protocol import PROTOCOL, Answer, Instruction
 from fanzha.funds.model import (
     Effect,
     FreezeOrder,
@@ -26,8 +25,9 @@ from fanzha.funds.model import (
     StopStatus,
     TransitionError,
 )
+from fanzha.funds.protocol import PROTOCOL, Answer, Instruction
 from fanzha.funds.repository import FundsRepository, StoreGraph
-from fanzha.funds.stats import Fact, Period, StatsRow, aggregate
+from fanzha.funds.stats import Period, StatsRow, aggregate
 from fanzha.funds.trace import Trace, TraceSettings, account_root, trace
 
 
@@ -320,8 +320,4 @@ def sweep(session: Session, now: datetime, settings: FundsSettings | None = None
 # -- statistics ------------------------------------------------------------------------------------------
 def statistics(session: Session, period: Period, tz: tzinfo) -> list[StatsRow]:
     """Amounts and accounts stopped, frozen and returned, by unit and period."""
-    stops, freezes, decisions = FundsRepository(session).stat_rows()
-    facts = [Fact("STOPPED", r.unit_id, r.stopped_at, r.amount_fen, r.account) for r in stops if r.stopped_at]
-    facts += [Fact("FROZEN", r.unit_id, r.starts_at, r.amount_fen, r.account) for r in freezes if r.starts_at]
-    facts += [Fact("RETURNED", r.unit_id, r.decided_at, r.amount_fen, r.victim_id) for r in decisions]
-    return aggregate(facts, period, tz)
+    return aggregate(FundsRepository(session).stat_facts(), period, tz)

@@ -13,13 +13,13 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from fanzha.audit.model import Action, AuditEntry
+from fanzha.audit.repository import AuditRepository
 from fanzha.funds import followups
 from fanzha.funds import freeze as fz
 from fanzha.funds import hold as hd
 from fanzha.funds import stop_payment as sp
 from fanzha.funds.model import Effect, FreezeStatus, HoldStatus, StopStatus
 from fanzha.funds.repository import FundsRepository
-from fanzha.store.auth_repository import AuditRepository
 
 
 @dataclass(frozen=True, slots=True)

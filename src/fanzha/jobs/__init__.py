@@ -1,1 +1,1 @@
-"""Background jobs: intake routing, the deadline scheduler, SMS delivery."""
+"""Jobs at the edge: the workflow worker, retention, and the adapters that talk to banks and SMS gateways."""

@@ -20,11 +20,13 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from fanzha.clock import Clock, SystemClock
-from fanzha.dispatch.channels.sms import HttpSmsGateway, SmsGateway, SmsSender
 from fanzha.dispatch.service import LadderDispatcher
 from fanzha.event.codes import RiskLevel
+from fanzha.jobs.sms.gateway import HttpSmsGateway, SmsGateway
+from fanzha.jobs.sms.sender import SmsSender
 from fanzha.settings import Settings
-from fanzha.store.db import UnitOfWork, session_factory
+from fanzha.store.engine import session_factory
+from fanzha.uow import UnitOfWork
 from fanzha.warning import lifecycle as lc
 from fanzha.warning import service
 from fanzha.warning.deadlines import WorkflowConfig, brought_forward, default_config, load_config

@@ -50,7 +50,7 @@ class FraudSide:
     cold_texts: dict[FraudType, pl.Series]
 
 
-def target_weights(pop: Population, fraud_type: FraudType) -> np.ndarray:
+def target_weights(pop: Population, fraud_type: FraudType) -> np.ndarray:  # noqa: C901 (one case per fraud type: a table, read as one)
     """How much each resident draws this type's attention (domain brief §6.2, "Targets")."""
     g, has, age = pop.has_group, pop.has, pop.age
     w = np.ones(pop.n)

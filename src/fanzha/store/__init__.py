@@ -1,3 +1,3 @@
-"""The store: SQLAlchemy 2 tables, Alembic migrations, repositories, and the unit of work that commits."""
+"""The store: the engine, SQLAlchemy 2 tables, Alembic migrations and the ingest repositories (no domain)."""
 
 from fanzha.store import tables_auth as tables_auth  # registers its tables on the metadata

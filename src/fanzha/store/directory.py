@@ -8,24 +8,20 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from fanzha.detection.lists import IndicatorLists
-from fanzha.event.codes import PersonGroup, UnitLevel
+from fanzha.event.codes import PersonGroup
 from fanzha.event.entities import Account, Indicator, Person, Phone, Unit
 from fanzha.store.lists import ListRepository, indicator_values
 from fanzha.store.tables import AccountRow, IndicatorRow, PersonRow, PhoneRow, UnitRow
 
 
 class InMemoryDirectory:
-    """Phone/account → person and person → unit, held in dicts."""
+    """Phone/account → person, held in a dict."""
 
-    def __init__(self, owners: dict[str, str], units: dict[str, str]) -> None:
+    def __init__(self, owners: dict[str, str]) -> None:
         self._owners = owners
-        self._units = units
 
     def person_for(self, identifier: str) -> str | None:
         return self._owners.get(identifier)
-
-    def unit_for(self, person_id: str) -> str | None:
-        return self._units.get(person_id)
 
 
 def load_directory(session: Session) -> InMemoryDirectory:
@@ -34,12 +30,7 @@ def load_directory(session: Session) -> InMemoryDirectory:
         owners[f"phone:{phone}"] = person_id
     for account, person_id in session.execute(select(AccountRow.account, AccountRow.person_id)):
         owners[f"account:{account}"] = person_id
-    units = {
-        pid: uid
-        for pid, uid in session.execute(select(PersonRow.person_id, PersonRow.unit_id))
-        if uid is not None
-    }
-    return InMemoryDirectory(owners, units)
+    return InMemoryDirectory(owners)
 
 
 def load_indicators(session: Session) -> IndicatorLists:
@@ -64,11 +55,6 @@ def load_profiles(session: Session) -> InMemoryProfiles:
         if chosen:
             groups[person_id] = chosen
     return InMemoryProfiles(groups)
-
-
-def city_unit(session: Session) -> str | None:
-    """The city centre, which owns warnings that no station does."""
-    return session.scalar(select(UnitRow.unit_id).where(UnitRow.level == UnitLevel.CITY.value).limit(1))
 
 
 def replace_reference_data(

@@ -1,58 +1,25 @@
-"""All SQL of the detection area: indicator-list imports, building the in-memory lists, shadow rows.
+"""All SQL of the indicator lists: imports and building the in-memory lists.
 
-CSV columns of a list file (header required; only `kind` and `value` are mandatory):
-
-    kind,value,source,fraud_type,listed_at,expires_at
-
-`kind` is ACCOUNT, PHONE, URL or APP (app package, name or hash); `listed_at`/`expires_at` are
-ISO-8601 with an offset (empty: always / never). A row with the same kind, value and source as a
-stored one replaces it.
+A row with the same kind, value and source as a stored one replaces it (the CSV format:
+`stream/lists_csv.py`).
 """
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import delete, func, insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from fanzha.detection.lists import IndicatorLists, ListBuilder, normalise
 from fanzha.event.codes import FraudType, IndicatorKind
 from fanzha.event.entities import Indicator
-from fanzha.store.codec import reason_to_json
 from fanzha.store.tables import IndicatorRow
-from fanzha.store.tables_lists import ListImportRow, ShadowDecisionRow
-from fanzha.warning.dedup import ShadowDecision
+from fanzha.store.tables_lists import ListImportRow
 
-CSV_COLUMNS = ("kind", "value", "source", "fraud_type", "listed_at", "expires_at")
 CHUNK = 2000
-
-
-def read_list_csv(path: Path, *, source: str | None = None) -> Iterator[tuple[int, Indicator | str]]:
-    """Each data row of a list CSV as an Indicator, or an error naming the line and the field."""
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = {"kind", "value"} - set(reader.fieldnames or ())
-        if missing:
-            yield 1, f"{path.name}:1: header lacks {', '.join(sorted(missing))}"
-            return
-        for row in reader:
-            line = reader.line_num
-            data = {k: v for k, v in row.items() if k in CSV_COLUMNS and v not in (None, "")}
-            if source:
-                data["source"] = source
-            if "kind" in data:
-                data["kind"] = data["kind"].strip().upper()
-            try:
-                yield line, Indicator.model_validate(data)
-            except ValidationError as exc:
-                fields = ", ".join(sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]}))
-                yield line, f"{path.name}:{line}: invalid {fields or 'row'}"
 
 
 class ListRepository:
@@ -135,45 +102,3 @@ def indicator_values(indicator: Indicator) -> dict[str, Any]:
         "listed_at": indicator.listed_at,
         "expires_at": indicator.expires_at,
     }
-
-
-class ShadowRepository:
-    """Shadow decisions, buffered and written in one insert when the unit of work commits."""
-
-    def __init__(self, session: Session) -> None:
-        self._session = session
-        self._pending: list[dict[str, Any]] = []
-
-    def add(self, decision: ShadowDecision) -> None:
-        a = decision.assessment
-        self._pending.append(
-            {
-                "policy_version": a.policy_version,
-                "event_id": a.event_id,
-                "subject_key": a.subject_key,
-                "person_id": a.person_id,
-                "score": a.score,
-                "level": int(a.level) if a.level is not None else None,
-                "fraud_type": a.fraud_type.value,
-                "warn": a.warn,
-                "opens": decision.opens,
-                "raises": decision.raises,
-                "propose_stop_payment": a.propose_stop_payment,
-                "reasons": [reason_to_json(r) for r in a.reasons],
-                "assessed_at": a.assessed_at,
-            }
-        )
-
-    def flush(self) -> None:
-        if self._pending:
-            self._session.connection().execute(insert(ShadowDecisionRow), self._pending)
-            self._pending = []
-
-    def discard(self) -> None:
-        self._pending = []
-
-    def count(self, policy_version: str | None = None) -> int:
-        stmt = select(func.count()).select_from(ShadowDecisionRow)
-        if policy_version is not None:
-            stmt = stmt.where(ShadowDecisionRow.policy_version == policy_version)
-        return int(self._session.scalar(stmt) or 0)

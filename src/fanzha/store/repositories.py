@@ -1,22 +1,21 @@
-"""All SQL of the pipeline's records: events, assessments, warnings, dead letters."""
+"""All SQL of the ingest records: events, assessments and dead letters (warnings: `warning/repository.py`)."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from fanzha.event.model import Event, Transfer
 from fanzha.event.parse import Rejection
 from fanzha.risk.model import Assessment
-from fanzha.store.codec import reason_to_json, warning_from_row, warning_values
-from fanzha.store.tables import AssessmentRow, DeadLetterRow, EventRow, WarningRow
+from fanzha.store.codec import reason_to_json
+from fanzha.store.tables import AssessmentRow, DeadLetterRow, EventRow
 from fanzha.store.tables_funds import TransferRow, transfer_values
-from fanzha.warning.model import Warning, WarningStatus
 
 
 class EventRepository:
@@ -115,69 +114,6 @@ class AssessmentRepository:
 
     def count(self) -> int:
         return int(self._session.scalar(select(func.count()).select_from(AssessmentRow)) or 0)
-
-
-class WarningRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def open_for(self, subject_key: str) -> Warning | None:
-        stmt = select(WarningRow).where(
-            WarningRow.subject_key == subject_key, WarningRow.status != WarningStatus.CLOSED.value
-        )
-        row = self._session.scalars(stmt).one_or_none()
-        return warning_from_row(row) if row is not None else None
-
-    def save(self, warning: Warning) -> int:
-        values = warning_values(warning)
-        if warning.warning_id is None:
-            result = self._session.execute(
-                insert(WarningRow).values(**values).returning(WarningRow.warning_id)
-            )
-            return int(result.scalar_one())
-        # Status and owner belong to the workflow (store/workflow.py, version-checked); enrichment
-        # must not write back the stale copies it loaded.
-        del values["status"], values["unit_id"]
-        self._session.execute(
-            update(WarningRow).where(WarningRow.warning_id == warning.warning_id).values(**values)
-        )
-        return warning.warning_id
-
-    def get(self, warning_id: int) -> Warning | None:
-        row = self._session.get(WarningRow, warning_id)
-        return warning_from_row(row) if row is not None else None
-
-    def list(
-        self,
-        *,
-        open_only: bool = True,
-        unit_ids: Iterable[str] | None = None,
-        limit: int = 200,
-        offset: int = 0,
-        max_level: int | None = None,
-    ) -> list[Warning]:
-        """Warnings, most urgent first: level, then score, then newest."""
-        stmt = select(WarningRow)
-        if open_only:
-            stmt = stmt.where(WarningRow.status != WarningStatus.CLOSED.value)
-        if unit_ids is not None:
-            stmt = stmt.where(WarningRow.unit_id.in_(list(unit_ids)))
-        if max_level is not None:
-            stmt = stmt.where(WarningRow.level <= max_level)
-        stmt = stmt.order_by(WarningRow.level.desc(), WarningRow.score.desc(), WarningRow.created_at.desc())
-        return [warning_from_row(r) for r in self._session.scalars(stmt.limit(limit).offset(offset))]
-
-    def count_by_level(
-        self, *, open_only: bool = True, unit_ids: Iterable[str] | None = None, max_level: int | None = None
-    ) -> dict[int, int]:
-        stmt = select(WarningRow.level, func.count()).group_by(WarningRow.level)
-        if open_only:
-            stmt = stmt.where(WarningRow.status != WarningStatus.CLOSED.value)
-        if unit_ids is not None:
-            stmt = stmt.where(WarningRow.unit_id.in_(list(unit_ids)))
-        if max_level is not None:
-            stmt = stmt.where(WarningRow.level <= max_level)
-        return {int(level): int(n) for level, n in self._session.execute(stmt)}
 
 
 class DeadLetterRepository:

@@ -1,6 +1,6 @@
 """Tables of the dissuasion workflow: per-warning state, transitions, deadlines, SMS outbox, officer tasks.
 
-They share `Base.metadata` with `store/tables.py`; importing `fanzha.store.db` imports this module,
+They share `Base.metadata` with `store/tables.py`; `store/migrations/env.py` imports this module,
 so the metadata Alembic compares against is complete.
 """
 

@@ -27,11 +27,12 @@ from fanzha.event.model import Event
 from fanzha.event.parse import Rejection, parse_line, parse_mapping
 from fanzha.pipeline import Handled, PipelineContext, evaluate, handle
 from fanzha.risk.policy import Policy, default_policy
-from fanzha.store.db import UnitOfWork, session_factory
-from fanzha.store.directory import city_unit, load_directory, load_indicators, load_profiles
+from fanzha.store.directory import load_directory, load_indicators, load_profiles
+from fanzha.store.engine import session_factory
 from fanzha.stream.snapshot import Snapshot, fingerprint, read_snapshot, write_snapshot
 from fanzha.stream.sources import RawRecord
 from fanzha.text.model import default_scorer
+from fanzha.uow import UnitOfWork
 
 MAX_SAMPLES = 20
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -90,10 +91,11 @@ class Runner:
         event_time: bool = False,
         batch_size: int = 500,
         detector_settings: DetectorSettings | None = None,
-        fallback_unit: str | None = None,
         shadow_policy: Policy | None = None,
         snapshot_path: Path | None = None,
         snapshot_every: int = 200,
+        expiry_lag: timedelta = timedelta(0),
+        stream_time: Callable[[Event], datetime] | None = None,
     ) -> None:
         self._factory = session_factory(engine)
         self._event_clock = ManualClock(_EPOCH) if event_time else None
@@ -105,7 +107,6 @@ class Runner:
             directory = load_directory(session)
             lists = load_indicators(session)
             profiles = load_profiles(session)
-            fallback = fallback_unit or city_unit(session)
         self.ctx = PipelineContext(
             clock=self._event_clock or clock or SystemClock(),
             policy=policy,
@@ -113,7 +114,6 @@ class Runner:
                 lists=lists, settings=settings, profiles=profiles, text_scorer=default_scorer()
             ),
             directory=directory,
-            fallback_unit=fallback,
             shadow_policy=shadow_policy,
         )
         self._window = max(
@@ -131,6 +131,11 @@ class Runner:
         self._stored: int | None = None  # events in the store, known once resumed
         self._batches = 0
         self._watermark: datetime | None = None
+        # Keys are dropped this long after the watermark passed their timer, so that a late event
+        # (see `fanzha.stream.flink.eventtime`) still reads the state of its own time.
+        self._expiry_lag = expiry_lag
+        # Event-time "now" for an event (default: its own time; the clock never moves back).
+        self._stream_time = stream_time or (lambda event: event.occurred_at)
 
     def resume(self, progress: Callable[[int], None] | None = None) -> tuple[str, int]:
         """Restore state from a matching snapshot, else replay the store: ("snapshot", keys) or
@@ -200,7 +205,7 @@ class Runner:
 
     def _after_batch(self) -> None:
         if self._watermark is not None:
-            self.state.expire(self._watermark)
+            self.state.expire(self._watermark - self._expiry_lag)
         self._batches += 1
         if self._batches % self._snapshot_every == 0:
             self.save_snapshot()
@@ -250,8 +255,9 @@ class Runner:
             summary.reject(rejection)
 
     def _tick(self, event: Event) -> None:
+        self.state.at(event.occurred_at)
         if self._event_clock is not None:
-            self._event_clock.set(event.occurred_at)
+            self._event_clock.set(self._stream_time(event))
 
 
 def _parse(record: RawRecord) -> Event | Rejection:

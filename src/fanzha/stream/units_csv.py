@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
 from fanzha.event.codes import UnitLevel
-from fanzha.event.entities import Unit
+
+if TYPE_CHECKING:  # the CLI reads COLUMNS for its help at start-up; the models load when a file is read
+    from fanzha.event.entities import Unit
 
 COLUMNS = ("unit_id", "name", "level", "parent_id", "area_codes")
 LEVEL_NAMES = {"市局": "CITY", "分局": "BRANCH", "派出所": "STATION", "社区": "COMMUNITY"}
@@ -20,6 +21,10 @@ LEVEL_NAMES = {"市局": "CITY", "分局": "BRANCH", "派出所": "STATION", "�
 
 def read_units_csv(path: Path) -> tuple[list[Unit], list[str]]:
     """Units read from `path`, and the problems found (empty when the tree may be imported)."""
+    from pydantic import ValidationError
+
+    from fanzha.event.entities import Unit
+
     units: list[Unit] = []
     errors: list[str] = []
     with path.open(encoding="utf-8-sig", newline="") as handle:

@@ -6,9 +6,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from fanzha.detection.text import TextScorer, TextVerdict
-from fanzha.text.train import Example
+
+if TYPE_CHECKING:  # training pulls in SciPy; scoring (and `fanzha text score`) must not
+    from fanzha.text.train import Example
 
 NORMAL = "正常"
 DETECTOR_THRESHOLDS = (0.7, 0.9)  # FraudText's [DESIGN] defaults: FRAUD_TEXT, FRAUD_TEXT_HIGH

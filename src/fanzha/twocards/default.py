@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from fanzha.sim.rings import RingConfig, RingNetwork, generate
+from fanzha.corpus.rings import RingConfig, RingNetwork, generate
 from fanzha.twocards import accounts
 
 DEFAULT_CONFIG = RingConfig(accounts=12_000, days=90, rings_per_typology=30, seed=20261201)
@@ -43,7 +43,7 @@ def train_default() -> tuple[accounts.AccountModel, dict[str, Any]]:
     model, report = accounts.train(as_transfers(net), net.labels.select("account", "label"), has_clock=True)
     meta: dict[str, Any] = {
         "training": report,
-        "data": "simulator mule rings (fanzha.sim.rings), all typologies",
+        "data": "simulator mule rings (fanzha.corpus.rings), all typologies",
         "config": {k: getattr(DEFAULT_CONFIG, k) for k in DEFAULT_CONFIG.__slots__},
         "digest": digest(net),
     }

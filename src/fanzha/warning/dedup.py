@@ -12,13 +12,12 @@ from fanzha.risk.scoring import MAX_REASONS
 from fanzha.warning.model import Warning, WarningStatus
 
 
-def open_or_enrich(
-    open_warning: Warning | None, assessment: Assessment, unit_id: str | None
-) -> Warning | None:
+def open_or_enrich(open_warning: Warning | None, assessment: Assessment) -> Warning | None:
     """The warning to save after `assessment`, or None when nothing changes.
 
-    A new warning is opened only when the assessment says to warn. An open warning takes the new
-    reasons, and its level and score only ever rise while it stays open.
+    A new warning is opened only when the assessment says to warn, RECEIVED and without an owner (the
+    workflow's intake decides who owns it). An open warning takes the new reasons, and its level and
+    score only ever rise while it stays open.
     """
     level = assessment.level
     if open_warning is None:
@@ -28,7 +27,7 @@ def open_or_enrich(
             warning_id=None,
             subject_key=assessment.subject_key,
             person_id=assessment.person_id,
-            unit_id=unit_id,
+            unit_id=None,
             level=level,
             score=assessment.score,
             fraud_type=assessment.fraud_type,

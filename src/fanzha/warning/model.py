@@ -58,3 +58,26 @@ class Warning:
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAssessment:
+    """An assessment as stored beside the warning it raised or updated (the read side shows them)."""
+
+    id: int
+    event_id: str
+    score: int
+    level: RiskLevel | None
+    fraud_type: FraudType
+    policy_version: str
+    assessed_at: datetime
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """A warned person's personal data, in full: only the audited reveal reads it."""
+
+    name: str
+    id_no: str | None
+    address: str | None

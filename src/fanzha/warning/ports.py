@@ -86,3 +86,34 @@ class Dispatcher(Protocol):
     def done(self, warning_id: int, channel: lc.Channel, *, now: datetime) -> None:
         """An officer acted through `channel`: the matching open task is done."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """One stored deadline: PENDING until met (MET), fired (FIRED) or dropped (CANCELLED)."""
+
+    id: int
+    warning_id: int
+    kind: lc.DeadlineKind
+    due_at: datetime
+    state: str
+    met_at: datetime | None
+    fired_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """A warning's workflow record as stored (its version, milestones and supervision flags)."""
+
+    warning_id: int
+    version: int
+    assigned_at: datetime | None
+    signed_at: datetime | None
+    first_contact_at: datetime | None
+    met_at: datetime | None
+    reached: bool
+    outcome: lc.Outcome | None
+    outcome_at: datetime | None
+    overdue: bool
+    escalated_unit_id: str | None
+    escalation_count: int

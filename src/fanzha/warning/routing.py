@@ -7,6 +7,10 @@ The fallback chain, first match wins:
    (or of the identity number's region code, where the household is registered);
 4. the fallback unit (by default the city centre), which re-assigns by hand.
 A transfer (非本辖区) goes up: the parent of the unit that gave the warning back.
+
+The owner of a new warning is decided here, once, at intake (`intake_assignment`): the pipeline opens
+warnings without an owner, and the workflow's intake (`warning.service.route_received`) and the
+evaluation's simulated intake (`evaluate/casework.py`) both give them to the unit this chooses.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from fanzha.event.codes import UnitLevel
+from fanzha.warning.commands import Assign
 
 FRONT_LINE = frozenset({UnitLevel.STATION, UnitLevel.COMMUNITY})
 UNIT_SUFFIXES = ("派出所", "社区警务室", "社区", "分局", "公安局", "警务室")
@@ -141,3 +146,25 @@ def route_up(tree: UnitTree, unit_id: str | None) -> str | None:
     """Where a warning goes when `unit_id` gives it back as 非本辖区: the level above (or the city)."""
     parent = tree.parent(unit_id) if unit_id else None
     return parent or tree.city()
+
+
+ROUTE_RULES = {
+    "registration": "按登记辖区",
+    "address": "按居住地址",
+    "area_code": "按区域代码",
+    "id_region": "按户籍地代码",
+    "fallback": "兜底单位",
+    "city": "市局兜底",
+}
+
+
+def intake_assignment(tree: UnitTree, residence: Residence, *, fallback: str | None = None) -> Assign | None:
+    """The owner of a new warning, as the `Assign` that gives it to them (the route in its note);
+    None when there is no unit at all."""
+    route = resolve(tree, residence, fallback=fallback)
+    if route is None:
+        return None
+    names = [tree.units[u].name for u in route.path]
+    return Assign(
+        route.unit_id, f"自动研判下发（{ROUTE_RULES.get(route.rule, route.rule)}）：{' → '.join(names)}"
+    )

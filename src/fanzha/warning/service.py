@@ -10,13 +10,14 @@ Officers, the console, the API and the simulated officers all call the functions
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from fanzha.clock import Clock
 from fanzha.warning import lifecycle as lc
-from fanzha.warning.deadlines import WorkflowConfig, deadlines_for, default_config
-from fanzha.warning.model import Warning, WarningStatus
+from fanzha.warning.deadlines import WorkflowConfig, default_config
+from fanzha.warning.effects import DeadlineStep, Step, fold
+from fanzha.warning.model import WarningStatus
 from fanzha.warning.ports import (
     Dispatcher,
     StaleVersionError,
@@ -26,7 +27,7 @@ from fanzha.warning.ports import (
     WorkflowState,
     WorkflowUow,
 )
-from fanzha.warning.routing import UnitTree, resolve, route_up
+from fanzha.warning.routing import intake_assignment
 
 SYSTEM_ACTOR = "system"
 __all__ = [
@@ -61,114 +62,41 @@ def apply(
     config: WorkflowConfig | None = None,
     dispatcher: Dispatcher | None = None,
 ) -> Applied:
-    """Apply `command`; raises `TransitionError`, `StaleVersionError` or `WarningNotFoundError`."""
+    """Apply `command`; raises `TransitionError`, `StaleVersionError` or `WarningNotFoundError`.
+
+    Load → `decide` → `effects.fold` → save (version-checked) → deadlines → transition → dispatch.
+    """
     repo = uow.workflow
     state = repo.load(warning_id)
     if state is None:
         raise WarningNotFoundError(warning_id)
     if expected_version is not None and expected_version != state.version:
         raise StaleVersionError(warning_id)
-    before = state.warning.status
-    decision = lc.decide(before, command, state.facts)
+    decision = lc.decide(state.warning.status, command, state.facts)
     now = clock.now()
-    new = _milestones(replace(state, warning=replace(state.warning, status=decision.to_state)), command, now)
-    tree: UnitTree | None = None
-    for effect in decision.effects:
-        if isinstance(effect, lc.SetOwner):
-            new = replace(new, warning=replace(new.warning, unit_id=effect.unit_id), assigned_at=now)
-        elif isinstance(effect, lc.RouteUp):
-            tree = tree or repo.unit_tree()
-            new = replace(new, warning=replace(new.warning, unit_id=route_up(tree, new.warning.unit_id)))
-        elif isinstance(effect, lc.SetOutcome):
-            new = replace(new, facts=replace(new.facts, outcome=effect.outcome), outcome_at=now)
-        elif isinstance(effect, lc.SetFollowUp):
-            new = replace(new, follow_up_until=effect.until)
-        elif isinstance(effect, lc.MarkEscalated):
-            tree = tree or repo.unit_tree()
-            above = route_up(tree, new.escalated_unit_id or new.warning.unit_id)
-            new = replace(
-                new, overdue=True, escalated_unit_id=above, escalation_count=new.escalation_count + 1
-            )
-    if isinstance(command, lc.SubmitFeedback):
-        new = replace(new, loss_fen=command.loss_fen)
-    version = repo.save(new, expected_version=state.version, now=now)
-    _deadline_effects(repo, new, decision.effects, now, config or default_config())
-    repo.add_transition(
-        TransitionRecord(
-            warning_id=warning_id,
-            at=now,
-            actor=actor,
-            unit_id=actor_unit or state.warning.unit_id,
-            command=lc.COMMAND_NAMES[type(command)],
-            from_status=before,
-            to_status=decision.to_state,
-            channel=decision.channel,
-            outcome=decision.outcome,
-            note=command.note,
-            data=decision.data,
-        )
-    )
-    if dispatcher is not None and any(isinstance(e, lc.StartDispatch) for e in decision.effects):
-        dispatcher.start(new.warning, now=now)
-    if dispatcher is not None and decision.channel not in {None, lc.Channel.SYSTEM}:
-        assert decision.channel is not None
-        dispatcher.done(warning_id, decision.channel, now=now)
-    return Applied(warning_id, before, decision.to_state, version, new.warning.unit_id)
+    step = Step(actor=actor, at=now, actor_unit=actor_unit)
+    folded = fold(state, command, decision, step, units=repo.unit_tree, config=config or default_config())
+    version = repo.save(folded.state, expected_version=state.version, now=now)
+    _apply_deadlines(repo, warning_id, folded.deadlines, now)
+    repo.add_transition(folded.transition)
+    if dispatcher is not None and folded.start_dispatch:
+        dispatcher.start(folded.state.warning, now=now)
+    if dispatcher is not None and folded.done_channel is not None:
+        dispatcher.done(warning_id, folded.done_channel, now=now)
+    new = folded.state.warning
+    return Applied(warning_id, state.warning.status, new.status, version, new.unit_id)
 
 
-def _milestones(state: WorkflowState, command: lc.Command, now: datetime) -> WorkflowState:
-    """Record the first time each step happened (for the KPIs and the supervision flags)."""
-    if isinstance(command, lc.Sign):
-        return replace(state, signed_at=state.signed_at or now)
-    if isinstance(command, lc.StartContact | lc.RecordContact):
-        reached = isinstance(command, lc.RecordContact) and command.result in {
-            lc.ContactResult.ANSWERED,
-            lc.ContactResult.FAMILY_REACHED,
-        }
-        facts = state.facts
-        if isinstance(command, lc.RecordContact):
-            family = int(command.channel is lc.Channel.FAMILY)
-            facts = replace(
-                facts,
-                contact_attempts=facts.contact_attempts + 1,
-                family_contacts=facts.family_contacts + family,
-            )
-        return replace(
-            state,
-            facts=facts,
-            first_contact_at=state.first_contact_at or now,
-            reached=state.reached or reached,
-        )
-    if isinstance(command, lc.DissuadedByPhone):
-        return replace(state, reached=True)
-    if isinstance(command, lc.StartLocating):
-        return replace(state, facts=replace(state.facts, visited=True))
-    if isinstance(command, lc.RecordMeet):
-        return replace(state, met_at=command.meet.at, reached=True, facts=replace(state.facts, visited=True))
-    return state
-
-
-def _deadline_effects(
-    repo: WorkflowRepository,
-    state: WorkflowState,
-    effects: tuple[lc.Effect, ...],
-    now: datetime,
-    config: WorkflowConfig,
+def _apply_deadlines(
+    repo: WorkflowRepository, warning_id: int, steps: tuple[DeadlineStep, ...], now: datetime
 ) -> None:
-    warning_id = _id(state.warning)
-    for effect in effects:
-        if isinstance(effect, lc.MeetDeadline):
-            repo.meet_deadline(warning_id, effect.kind, now)
-        elif isinstance(effect, lc.CancelDeadlines):
+    for deadline in steps:
+        if isinstance(deadline, lc.MeetDeadline):
+            repo.meet_deadline(warning_id, deadline.kind, now)
+        elif isinstance(deadline, lc.CancelDeadlines):
             repo.cancel_deadlines(warning_id)
-        elif isinstance(effect, lc.StartDeadlines):
-            repo.add_deadlines(warning_id, deadlines_for(state.warning.level, now, config))
-
-
-def _id(warning: Warning) -> int:
-    if warning.warning_id is None:
-        raise ValueError("warning has not been stored")
-    return warning.warning_id
+        else:
+            repo.add_deadlines(warning_id, list(deadline.dues))
 
 
 def route_received(
@@ -180,36 +108,25 @@ def route_received(
     config: WorkflowConfig | None = None,
     dispatcher: Dispatcher | None = None,
 ) -> Applied | None:
-    """Intake: route a RECEIVED warning to the unit where its person lives, and start its clock."""
+    """Intake, the one place a warning's owner is decided: route a RECEIVED warning to the unit where
+    its person lives (`routing.intake_assignment`) and start its clock. None if it was routed already."""
     state = uow.workflow.load(warning_id)
     if state is None or state.warning.status is not WarningStatus.RECEIVED:
         return None
-    tree = uow.workflow.unit_tree()
-    route = resolve(tree, uow.workflow.residence(state.warning), fallback=fallback_unit)
-    if route is None:
+    residence = uow.workflow.residence(state.warning)
+    command = intake_assignment(uow.workflow.unit_tree(), residence, fallback=fallback_unit)
+    if command is None:
         return None
-    names = [tree.units[u].name for u in route.path]
-    note = f"自动研判下发（{ROUTE_RULES.get(route.rule, route.rule)}）：{' → '.join(names)}"
     return apply(
         uow,
         warning_id=warning_id,
-        command=lc.Assign(route.unit_id, note=note),
+        command=command,
         actor=SYSTEM_ACTOR,
         clock=clock,
         config=config,
         dispatcher=dispatcher,
         expected_version=state.version,
     )
-
-
-ROUTE_RULES = {
-    "registration": "按登记辖区",
-    "address": "按居住地址",
-    "area_code": "按区域代码",
-    "id_region": "按户籍地代码",
-    "fallback": "兜底单位",
-    "city": "市局兜底",
-}
 
 
 # Keyword-only shortcuts for officers and the simulated officers -------------------------------------

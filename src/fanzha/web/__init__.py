@@ -1,1 +1,1 @@
-"""Web console (预警指令) and JSON API, server-rendered with Jinja2 and refreshed live with HTMX."""
+"""The web edge: the console (`console/`, Jinja2 + HTMX) and the JSON API (`api/`), with shared helpers."""

@@ -15,29 +15,43 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fanzha.audit import logfilter
+from fanzha.auth.config import auth_config
 from fanzha.clock import SystemClock
 from fanzha.funds.config import funds_settings
 from fanzha.jobs.worker import Worker, config_from_settings, worker_from_settings
 from fanzha.settings import Settings
-from fanzha.store.db import make_engine, migrate, session_factory
-from fanzha.web import (
-    api,
-    audit_routes,
-    console,
-    funds_api,
-    funds_console,
-    funds_freeze_form,
-    funds_holds_api,
-    funds_orders,
-    funds_returns_api,
-    login,
-    privacy_routes,
-    users_console,
-    workflow_api,
-    workflow_console,
-)
+from fanzha.store.engine import make_engine, migrate, session_factory
+from fanzha.web.api import audit as audit_api
+from fanzha.web.api import funds as funds_api
+from fanzha.web.api import funds_holds as funds_holds_api
+from fanzha.web.api import funds_returns as funds_returns_api
+from fanzha.web.api import users as users_api
+from fanzha.web.api import warnings as warnings_api
+from fanzha.web.api import workflow as workflow_api
+from fanzha.web.console import audit as audit_console
+from fanzha.web.console import funds_orders, funds_trace, login, users
+from fanzha.web.console import warnings as warnings_console
+from fanzha.web.console import workflow as workflow_console
 from fanzha.web.deps import ForbiddenError, LoginRequiredError
-from fanzha.web.security import AuthMiddleware, auth_config, principal_of
+from fanzha.web.render import make_templates, render_not_found
+from fanzha.web.security import AuthMiddleware, principal_of
+
+ROUTERS = (
+    login.router,
+    warnings_api.router,
+    audit_api.router,
+    users_api.router,
+    workflow_api.router,
+    funds_api.router,
+    funds_holds_api.router,
+    funds_returns_api.router,
+    warnings_console.router,
+    audit_console.router,
+    users.router,
+    workflow_console.router,
+    funds_trace.router,
+    funds_orders.router,
+)
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -82,7 +96,7 @@ def create_app(
     app.state.settings = settings
     app.state.engine = db_engine
     app.state.session_factory = session_factory(db_engine)
-    app.state.templates = console.make_templates()
+    app.state.templates = make_templates()
     app.state.auth = auth_config(settings)
     logfilter.install()
     app.state.workflow_clock = SystemClock()
@@ -91,27 +105,15 @@ def create_app(
     app.state.funds_settings = funds_settings(settings)
 
     app.add_middleware(AuthMiddleware)
-    app.include_router(login.router)
-    app.include_router(privacy_routes.router)  # before api/console: /warnings/export is not an id
-    app.include_router(audit_routes.router)
-    app.include_router(api.router)
-    app.include_router(console.router)
-    app.include_router(funds_api.router)
-    app.include_router(funds_console.router)
-    app.include_router(funds_orders.router)
-    app.include_router(funds_freeze_form.router)
-    app.include_router(funds_holds_api.router)
-    app.include_router(funds_returns_api.router)
-    app.include_router(workflow_api.router)
-    app.include_router(workflow_console.router)
-    app.include_router(users_console.router)
+    for router in ROUTERS:
+        app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.exception_handler(StarletteHTTPException)
     async def _not_found_page(request: Request, exc: StarletteHTTPException) -> Response:
         # JSON for the API (and anything else but a missing console page); a Chinese page otherwise.
         if exc.status_code == 404 and not request.url.path.startswith(("/api", "/static")):
-            return console.render_not_found(request, "您访问的页面不存在。")
+            return render_not_found(request, "您访问的页面不存在。")
         return await http_exception_handler(request, exc)
 
     app.add_exception_handler(LoginRequiredError, _login_required)

@@ -1,4 +1,6 @@
-"""Request-scoped dependencies: one read-only database session per request, who is asking, and audit.
+"""Request-scoped dependencies shared by the API and the console: one read-only database session per
+request, who is asking (and with which right), audit, the clocks and settings of the workflow and the
+funds, and sending a committed change's instructions to the bank.
 
 The caller is resolved once per request by `web.security.AuthMiddleware` (session cookie for the
 console, `Authorization: Bearer <token>` for machine clients). Routes declare what they need:
@@ -17,14 +19,21 @@ from typing import Annotated, Any
 from urllib.parse import parse_qs
 
 from fastapi import Depends, Request
+from pydantic import BaseModel
 from sqlalchemy.orm import Session, sessionmaker
 
 from fanzha.audit.model import Action, AuditEntry
 from fanzha.auth.model import SYSTEM, Permission, Principal
-from fanzha.store.auth_repository import AuditRepository
-from fanzha.store.db import UnitOfWork
+from fanzha.clock import Clock
+from fanzha.funds.service import FundsSettings
+from fanzha.jobs.bank import exchange
+from fanzha.jobs.bank.adapter import BankAdapter
+from fanzha.settings import Settings
+from fanzha.uow import UnitOfWork
 
 __all__ = [
+    "AUTH_ERRORS",
+    "NO_WARNING",
     "SYSTEM",
     "CurrentPrincipal",
     "DbSession",
@@ -149,7 +158,7 @@ def audit(
 
 def write_audit(factory: sessionmaker[Session], entry: AuditEntry) -> None:
     with UnitOfWork(factory) as uow:
-        AuditRepository(uow.session).append(entry)
+        uow.audit.append(entry)
         uow.commit()
 
 
@@ -165,3 +174,72 @@ def not_visible(
         request, principal, Action.DENIED, object_type=object_type, object_id=object_id, outcome="not_visible"
     )
     return make()
+
+
+# Who may: the rights routes ask for -------------------------------------------------------------------
+Lister = Annotated[Principal, require(Permission.WARNING_LIST)]
+Viewer = Annotated[Principal, require(Permission.WARNING_VIEW)]
+StatsViewer = Annotated[Principal, require(Permission.STATS_VIEW)]
+FundsViewer = Annotated[Principal, require(Permission.FUNDS_VIEW)]
+FundsActor = Annotated[Principal, require(Permission.FUNDS_ACT)]
+
+
+class ErrorOut(BaseModel):
+    detail: str
+
+
+AUTH_ERRORS: dict[int | str, dict[str, object]] = {
+    401: {"model": ErrorOut, "description": "no valid session or token"},
+    403: {"model": ErrorOut, "description": "the role lacks the permission"},
+}
+NO_WARNING: dict[int | str, dict[str, object]] = {
+    404: {"model": ErrorOut, "description": "no such warning in your units"}
+}
+
+
+# Units of work, clocks and settings --------------------------------------------------------------------
+def new_uow(request: Request) -> UnitOfWork:
+    """A unit of work on the app's database, for a route that changes something (it commits)."""
+    return UnitOfWork(request.app.state.session_factory)
+
+
+def workflow_now(request: Request) -> datetime:
+    now: datetime = request.app.state.workflow_clock.now()
+    return now
+
+
+def funds_clock(request: Request) -> Clock:
+    clock: Clock = getattr(request.app.state, "funds_clock", None) or request.app.state.workflow_clock
+    return clock
+
+
+def funds_now(request: Request) -> datetime:
+    return funds_clock(request).now()
+
+
+def funds_config(request: Request) -> FundsSettings:
+    cfg = getattr(request.app.state, "funds_settings", None)
+    return cfg if isinstance(cfg, FundsSettings) else FundsSettings()
+
+
+def bank_delivery(request: Request, target_id: str, first: tuple[str, str] | None = None) -> str:
+    """Send what a committed change queued for the bank (and `first`, a STOP/FREEZE): QUEUED when no
+    bank is configured (`fanzha funds retry` sends it later), else DONE, PENDING or RETRY."""
+    settings: Settings = request.app.state.settings
+    if not settings.funds_bank_url:
+        return "QUEUED"
+    with BankAdapter(settings.funds_bank_url, timeout_s=settings.funds_bank_timeout_s) as bank:
+        outcome: str = exchange.deliver(
+            bank, lambda: new_uow(request), funds_clock(request), target_id, first
+        )
+    return outcome
+
+
+def stop_delivery(request: Request, order_id: str) -> str:
+    """Send a new stop order: QUEUED (no bank configured), SENT, PENDING or RETRY."""
+    settings: Settings = request.app.state.settings
+    if not settings.funds_bank_url:
+        return "QUEUED"
+    with BankAdapter(settings.funds_bank_url, timeout_s=settings.funds_bank_timeout_s) as bank:
+        outcome: str = exchange.deliver_stop(bank, lambda: new_uow(request), funds_clock(request), order_id)
+    return outcome

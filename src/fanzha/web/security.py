@@ -11,26 +11,21 @@ as a `change` (method, path, status).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from jinja2 import Environment
 from markupsafe import Markup, escape
-from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fanzha.audit.model import Action
-from fanzha.auth.lockout import LockoutPolicy
+from fanzha.auth.config import AuthConfig
 from fanzha.auth.model import Principal, Purpose
-from fanzha.auth.passwords import HashCost, Passwords
+from fanzha.auth.service import Resolved, resolve_session, resolve_token
 from fanzha.auth.tokens import same
-from fanzha.settings import Settings
-from fanzha.store.accounts import Resolved, SessionPolicy, resolve_session, resolve_token
-from fanzha.store.db import UnitOfWork
-from fanzha.web.deps import audit, form_fields
+from fanzha.web.deps import audit, form_fields, new_uow
 
 SESSION_COOKIE = "fanzha_session"
 CSRF_HEADER = "x-csrf-token"
@@ -39,53 +34,19 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MAX_FORM_BYTES = 1_000_000
 
 
-@dataclass(frozen=True, slots=True)
-class AuthConfig:
-    """The access settings the app needs at run time, built once from `Settings`."""
-
-    sessions: SessionPolicy
-    lockout: LockoutPolicy
-    passwords: Passwords
-    cookie_secure: bool
-
-
-def auth_config(settings: Settings) -> AuthConfig:
-    return AuthConfig(
-        sessions=SessionPolicy(
-            idle=timedelta(minutes=settings.session_idle_minutes),
-            absolute=timedelta(hours=settings.session_absolute_hours),
-        ),
-        lockout=LockoutPolicy(
-            max_failures=settings.lockout_max_failures,
-            window=timedelta(minutes=settings.lockout_window_minutes),
-            lock_for=timedelta(minutes=settings.lockout_minutes),
-            max_address_failures=settings.lockout_max_address_failures,
-        ),
-        passwords=Passwords(
-            HashCost(
-                time_cost=settings.password_time_cost,
-                memory_kib=settings.password_memory_kib,
-                parallelism=settings.password_parallelism,
-            )
-        ),
-        cookie_secure=settings.cookie_secure,
-    )
-
-
 def bearer_token(request: Request) -> str | None:
     scheme, _, value = request.headers.get("authorization", "").partition(" ")
     return value.strip() or None if scheme.lower() == "bearer" else None
 
 
 def _resolve(request: Request) -> Resolved | None:
-    factory: sessionmaker[Session] = request.app.state.session_factory
     config: AuthConfig = request.app.state.auth
     now = datetime.now(UTC)
     token = bearer_token(request)
     cookie = request.cookies.get(SESSION_COOKIE)
     if token is None and not cookie:
         return None
-    with UnitOfWork(factory) as uow:
+    with new_uow(request) as uow:
         if token is not None:  # a bearer token wins: such a client sends no cookies
             resolved = resolve_token(uow.session, token, now)
         else:

@@ -5,9 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from fanzha.store.db import UnitOfWork
+from fanzha.dispatch.repository import OutboxRepository
 from fanzha.warning.lifecycle import Channel
 from fanzha.warning.model import Warning
+
+
+class Staging(Protocol):
+    """Where a channel stages its rows: the caller's unit of work (its outbox), never the engine."""
+
+    @property
+    def outbox(self) -> OutboxRepository: ...
 
 
 class DispatchChannel(Protocol):
@@ -15,7 +22,7 @@ class DispatchChannel(Protocol):
 
     channel: Channel
 
-    def stage(self, uow: UnitOfWork, warning: Warning, *, now: datetime) -> bool:
+    def stage(self, uow: Staging, warning: Warning, *, now: datetime) -> bool:
         """True if something new was staged (a second call for the same warning stages nothing)."""
         ...
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fanzha.dispatch.channels.base import warning_id_of
-from fanzha.store.db import UnitOfWork
+from fanzha.dispatch.channels.base import Staging, warning_id_of
 from fanzha.warning.lifecycle import Channel
 from fanzha.warning.model import Warning
 
@@ -13,7 +12,7 @@ from fanzha.warning.model import Warning
 class CallChannel:
     channel = Channel.CALL_96110
 
-    def stage(self, uow: UnitOfWork, warning: Warning, *, now: datetime) -> bool:
+    def stage(self, uow: Staging, warning: Warning, *, now: datetime) -> bool:
         warning_id = warning_id_of(warning)
         return uow.outbox.add_task(
             warning_id=warning_id,

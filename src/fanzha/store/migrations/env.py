@@ -21,7 +21,7 @@ def _engine() -> Engine:
     given = config.attributes.get("engine")
     if isinstance(given, Engine):
         return given
-    from fanzha.store.db import make_engine
+    from fanzha.store.engine import make_engine
 
     return make_engine(Settings().database_url)
 

@@ -1,0 +1,1 @@
+"""The JSON API under `/api`, one module per feature. API modules never import console modules."""
