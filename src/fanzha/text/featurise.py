@@ -16,6 +16,8 @@ from operator import add
 import numpy as np
 import numpy.typing as npt
 
+from fanzha.text.concepts import concept_features
+
 LEXICON_PREFIX = "§"
 IntArray = npt.NDArray[np.intp]
 
@@ -33,9 +35,10 @@ def grams(text: str, n_min: int, n_max: int) -> set[str]:
 
 
 def features(text: str, n_range: tuple[int, int], lexicon: Iterable[str]) -> set[str]:
-    """N-grams plus `§phrase` for each lexicon phrase present."""
+    """N-grams, `§phrase` for each lexicon phrase present, and the concepts (`@…`, `text/concepts.py`)."""
     found = grams(text, *n_range)
     found.update(LEXICON_PREFIX + phrase for phrase in lexicon if phrase in text)
+    found.update(concept_features(text))
     return found
 
 
@@ -78,6 +81,7 @@ class Featuriser:
         found_grams = grams(norm, *self._n_range)
         found = [c for c in map(self._get, found_grams) if c is not None]
         found += self._lexicon.found(norm, found_grams & self._keys)
+        found += [c for c in map(self._get, concept_features(norm)) if c is not None]
         return np.array(found, dtype=np.intp)
 
     def batch(self, norms: Sequence[str]) -> tuple[IntArray, IntArray]:

@@ -1,9 +1,11 @@
 """The scoring model: char n-grams and cue phrases → a fraud head and a type head, with cues.
 
-Features of a normalised text are the distinct char n-grams (1..`n_max`) and the lexicon phrases it
-contains (`text/featurise.py`), each worth 1, the vector scaled to unit length. Column 0 of `weights` is
-the fraud-vs-not logistic head; the other columns are a multinomial head over fraud types (trained on
-fraud only). An artifact is one `.npz` file: vocabulary, float16 weights, biases, type names and metadata.
+Features of a normalised text are the distinct char n-grams (1..`n_max`), the lexicon phrases and
+the concepts it contains (`text/featurise.py`), each worth 1, the vector scaled to unit length.
+Columns 0-2 of `weights` are a multinomial head over normal / spam / fraud (`CLASSES`): spam and
+promotions are a class of their own, so gambling or loan ads are not fraud warnings and are not
+hidden either. The other columns are a multinomial head over fraud types (trained on fraud only).
+An artifact is one `.npz` file: vocabulary, float16 weights, biases, type names and metadata.
 
 Scoring sums the weight rows of the few active columns (one `take` + `sum`; a batch is one segmented
 sum); cues are only worked out for verdicts at or above `cues_from`, since nobody reads the others.
@@ -25,12 +27,16 @@ import numpy.typing as npt
 from fanzha.detection.text import TextVerdict
 from fanzha.event.codes import FraudType
 from fanzha.text.cues import MIN_CONTRIBUTION, TOP_FEATURES, extract_cues
+from fanzha.text.concepts import CONCEPT_PREFIX
 from fanzha.text.featurise import LEXICON_PREFIX, Featuriser
 from fanzha.text.normalise import normalise, warm
 
 DEFAULT_MODEL_PATH = Path(__file__).with_name("default_model.npz")
 # Verdicts remembered by text (a few MB at most).
 RECENT_VERDICTS = 8192
+CLASSES = ("normal", "spam", "fraud")
+NORMAL_COL, SPAM_COL, FRAUD_COL = 0, 1, 2
+N_CLASSES = len(CLASSES)
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.intp]
 
@@ -40,8 +46,8 @@ class TextModel:
     """A trained model; `score` implements `fanzha.detection.text.TextScorer`."""
 
     index: dict[str, int]
-    weights: FloatArray  # (features, 1 + types)
-    bias: FloatArray  # (1 + types,)
+    weights: FloatArray  # (features, 3 classes + types)
+    bias: FloatArray  # (3 classes + types,)
     types: tuple[FraudType, ...]
     lexicon: tuple[str, ...]
     n_range: tuple[int, int]
@@ -95,9 +101,12 @@ class TextModel:
         cues_from: float,
         rows: FloatArray | None = None,
     ) -> TextVerdict:
-        probability = 1.0 / (1.0 + math.exp(-logits[0]))
-        top_logit = max(logits[1:])
-        exps = [math.exp(v - top_logit) for v in logits[1:]]
+        top_class = max(logits[:N_CLASSES])
+        class_exps = [math.exp(v - top_class) for v in logits[:N_CLASSES]]
+        class_total = sum(class_exps)
+        probability = class_exps[FRAUD_COL] / class_total
+        top_logit = max(logits[N_CLASSES:])
+        exps = [math.exp(v - top_logit) for v in logits[N_CLASSES:]]
         total = sum(exps)
         best = exps.index(1.0) if 1.0 in exps else int(np.argmax(exps))
         fraud = probability >= self.threshold
@@ -105,8 +114,13 @@ class TextModel:
         if probability >= cues_from:
             if rows is None:
                 rows = self.weights.take(ids, axis=0)
-            # Fraud: what pushed towards fraud and towards this type; not fraud: what pushed away.
-            contributions = (rows[:, 0] + rows[:, 1 + best]) * scale if fraud else rows[:, 0] * -scale
+            other = NORMAL_COL if class_exps[NORMAL_COL] >= class_exps[SPAM_COL] else SPAM_COL
+            # Fraud: what pushed towards fraud (against the likelier other class) and this type;
+            # not fraud: what pushed towards the likelier other class and away from fraud.
+            if fraud:
+                contributions = (rows[:, FRAUD_COL] - rows[:, other] + rows[:, N_CLASSES + best]) * scale
+            else:
+                contributions = (rows[:, other] - rows[:, FRAUD_COL]) * scale
             cues = extract_cues(norm, self._strongest(ids, contributions))
         return TextVerdict(
             probability=probability,
@@ -115,6 +129,7 @@ class TextModel:
             type_probabilities=tuple(
                 (t, probability * e / total) for t, e in zip(self.types, exps, strict=True)
             ),
+            spam_probability=class_exps[SPAM_COL] / class_total,
         )
 
     def _strongest(self, ids: IntArray, contributions: FloatArray) -> list[tuple[str, float]]:
@@ -156,8 +171,11 @@ class TextModel:
 
     @cached_property
     def _multi_char(self) -> npt.NDArray[np.bool_]:
-        """Columns whose name is longer than one char (single chars are never cues)."""
-        return np.array([len(name) > 1 for name in self._names], dtype=bool)
+        """Columns that can be cues: names longer than one char (single chars are never cues), not
+        concepts (they name a kind of phrase, not a span of the text)."""
+        return np.array(
+            [len(name) > 1 and not name.startswith(CONCEPT_PREFIX) for name in self._names], dtype=bool
+        )
 
     def warm(self) -> None:
         """Build the lookup structures now, so that the first message is as fast as the others."""
