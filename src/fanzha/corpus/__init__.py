@@ -29,7 +29,18 @@ from fanzha.corpus.families import FAMILIES, Sample, samples
 from fanzha.corpus.kinds import Category, Channel, Part, Stage, Topic
 from fanzha.event.codes import FraudType
 
-__all__ = ["FAMILIES", "Category", "Channel", "Part", "Sample", "Stage", "Topic", "fraud_text", "normal_text", "samples"]
+__all__ = [
+    "FAMILIES",
+    "Category",
+    "Channel",
+    "Part",
+    "Sample",
+    "Stage",
+    "Topic",
+    "fraud_text",
+    "normal_text",
+    "samples",
+]
 
 
 def fraud_text(

@@ -1,7 +1,8 @@
 """Generator families: independent sources of labelled text, each in its own register.
 
 - `city`: the simulator's phrase tables (`fraud.yaml`, `normal.yaml`): scripts per fraud type and
-  stage, everyday messages; its `ad` topic is spam.
+  stage, everyday messages; its `ad` topic is spam, and so is the hook of a fake loan (an ad for
+  easy credit: what makes it fraud is the fee asked later, and a real loan ad reads the same).
 - `sms`: `sms.yaml`, institutional SMS: bank, operator and government notices, marketing with
   回T退订, licensed loan ads, gambling and other illegal promotions, and phishing in the notices'
   own polite register.
@@ -84,8 +85,11 @@ def city_samples(rng: random.Random, per_type: int, per_topic: int, part: Part =
     for fraud_type in FraudType:
         for i in range(per_type):
             stage, channel = stages[i % len(stages)], channels[(i // len(stages)) % len(channels)]
-            text = compose_fraud(fraud_type, stage, channel, rng, part)
-            out.append(Sample(_maybe_anonymised(text, rng), Category.FRAUD, fraud_type, CITY))
+            text = _maybe_anonymised(compose_fraud(fraud_type, stage, channel, rng, part), rng)
+            if fraud_type is FraudType.LOAN and stage is Stage.HOOK:  # a loan ad, until fees are asked
+                out.append(Sample(text, Category.SPAM, None, CITY))
+            else:
+                out.append(Sample(text, Category.FRAUD, fraud_type, CITY))
     for topic in Topic:
         category = Category.SPAM if topic is Topic.AD else Category.NORMAL
         for i in range(per_topic):

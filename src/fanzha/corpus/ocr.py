@@ -12,17 +12,31 @@ import random
 
 from fanzha.corpus.noise import add_noise
 
-_LOOK_ALIKE = (("已", "己"), ("未", "末"), ("人", "入"), ("天", "夭"), ("0", "O"), ("1", "l"), ("是", "昰"),
-               ("钱", "践"), ("账", "帐"), ("转", "专"), ("款", "欵"), ("码", "玛"), ("的", "旳"), ("么", "幺"))  # fmt: skip
-_STUBS = ("[图片]", "[语音] 5\"", "[表情]", "[动画表情]", "[视频]", "[链接]", "[文件]")
+_LOOK_ALIKE = tuple(zip("已未人天01是钱账转款码的么", "己末入夭Ol昰践帐专欵玛旳幺", strict=True))
+_STUBS = ("[图片]", '[语音] 5"', "[表情]", "[动画表情]", "[视频]", "[链接]", "[文件]")
 _TITLES = ("< 微信", "<", "< 返回", "QQ", "聊天信息", "…")
 _FOOTERS = ("发送", "按住 说话", "+", "☺ +", "")
-_NAMES = ("小王", "阿杰", "客服小美", "Lily", "A.静静", "🌸花开", "张姐", "李哥", "接待-小雨", "老师", "晴天", "Mr.陈")
+_NAMES = (
+    "小王",
+    "阿杰",
+    "客服小美",
+    "Lily",
+    "A.静静",
+    "🌸花开",
+    "张姐",
+    "李哥",
+    "接待-小雨",
+    "老师",
+    "晴天",
+    "Mr.陈",
+)
 
 
 def _clock(rng: random.Random) -> str:
     hour, minute = rng.randint(0, 23), rng.randint(0, 59)
-    prefix = rng.choice(("", "", "昨天 ", "星期三 ", "上午", "下午", f"{rng.randint(1, 12)}月{rng.randint(1, 28)}日 "))
+    prefix = rng.choice(
+        ("", "", "昨天 ", "星期三 ", "上午", "下午", f"{rng.randint(1, 12)}月{rng.randint(1, 28)}日 ")
+    )
     return f"{prefix}{hour}:{minute:02d}"
 
 
@@ -36,7 +50,9 @@ def _misread(line: str, rng: random.Random) -> str:
 def render_chat(turns: list[str], rng: random.Random) -> str:
     """One conversation: `turns` ("我：…" is the owner) as a screenshot's text or a typed copy."""
     if rng.random() < 0.4:  # typed by hand: speakers sometimes marked, typos
-        mine, theirs = rng.choice((("我：", "对方："), ("我:", "他:"), ("", ""), ("B：", "A："), ("我：", "")))
+        mine, theirs = rng.choice(
+            (("我：", "对方："), ("我:", "他:"), ("", ""), ("B：", "A："), ("我：", ""))
+        )
         lines = [(mine + t[2:]) if t.startswith("我：") else theirs + t for t in turns]
         return add_noise(rng.choice(("\n", " ", "，")).join(lines), "chat", rng)
     name = rng.choice(_NAMES)
@@ -45,9 +61,9 @@ def render_chat(turns: list[str], rng: random.Random) -> str:
     for turn in turns:
         if rng.random() < 0.35:
             lines.append(_clock(rng))
-        mine = turn.startswith("我：")
-        text = turn[2:] if mine else turn
-        if group and not mine:
+        own = turn.startswith("我：")
+        text = turn[2:] if own else turn
+        if group and not own:
             lines.append(name)
         if rng.random() < 0.08:
             lines.append(rng.choice(_STUBS))

@@ -25,7 +25,7 @@ class TextVerdict:
 
     @property
     def category(self) -> str:
-        """"fraud" when judged fraud, else "spam" or "normal", whichever is likelier."""
+        """ "fraud" when judged fraud, else "spam" or "normal", whichever is likelier."""
         if self.fraud_type is not None:
             return "fraud"
         return "spam" if self.spam_probability > 1.0 - self.probability - self.spam_probability else "normal"

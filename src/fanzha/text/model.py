@@ -26,8 +26,8 @@ import numpy.typing as npt
 
 from fanzha.detection.text import TextVerdict
 from fanzha.event.codes import FraudType
-from fanzha.text.cues import MIN_CONTRIBUTION, TOP_FEATURES, extract_cues
 from fanzha.text.concepts import CONCEPT_PREFIX
+from fanzha.text.cues import MIN_CONTRIBUTION, TOP_FEATURES, extract_cues
 from fanzha.text.featurise import LEXICON_PREFIX, Featuriser
 from fanzha.text.normalise import normalise, warm
 
@@ -65,6 +65,10 @@ class TextModel:
                 self._recent.clear()
             self._recent[key] = verdict
         return verdict
+
+    def forget(self) -> None:
+        """Empty the memory of recent verdicts (benchmarks measure scoring, not the memory)."""
+        self._recent.clear()
 
     def score_normalised(self, norm: str, *, cues_from: float = 0.0) -> TextVerdict:
         ids = self._featuriser.columns(norm)
