@@ -17,7 +17,8 @@ from fanzha.text import normalise as norm_module
 from fanzha.text.cues import TOP_FEATURES, extract_cues
 from fanzha.text.featurise import LEXICON_PREFIX, Featuriser, features, grams
 from fanzha.text.lexicon import CUE_PHRASES
-from fanzha.text.model import TextModel, default_scorer
+from fanzha.text.concepts import CONCEPT_PREFIX
+from fanzha.text.model import FRAUD_COL, N_CLASSES, NORMAL_COL, SPAM_COL, TextModel, default_scorer
 from fanzha.text.normalise import normalise
 from fanzha.text.service import score_lines, verdict_record
 from fanzha.text.train import (
@@ -50,17 +51,27 @@ def reference_score(model: TextModel, text: str) -> TextVerdict:
     scale = 1.0 / math.sqrt(len(present)) if present else 0.0
     rows = model.weights[present]
     logits = rows.astype(np.float64).sum(axis=0) * scale + model.bias
-    probability = 1.0 / (1.0 + math.exp(-logits[0]))
-    types = np.exp(logits[1:] - logits[1:].max())
+    classes = np.exp(logits[:N_CLASSES] - logits[:N_CLASSES].max())
+    classes /= classes.sum()
+    probability = float(classes[FRAUD_COL])
+    types = np.exp(logits[N_CLASSES:] - logits[N_CLASSES:].max())
     best = int(np.argmax(types))
     fraud = probability >= model.threshold
-    contributions = (rows[:, 0] + rows[:, 1 + best]) * scale if fraud else rows[:, 0] * -scale
+    other = NORMAL_COL if classes[NORMAL_COL] >= classes[SPAM_COL] else SPAM_COL
+    if fraud:
+        contributions = (rows[:, FRAUD_COL] - rows[:, other] + rows[:, N_CLASSES + best]) * scale
+    else:
+        contributions = (rows[:, other] - rows[:, FRAUD_COL]) * scale
     names = model.names()
     ranked = sorted(
         range(len(present)),
         key=lambda k: (-float(contributions[k]), names[present[k]].lstrip(LEXICON_PREFIX)),
     )
-    strongest = [(names[present[k]], float(contributions[k])) for k in ranked[:TOP_FEATURES]]
+    strongest = [
+        (names[present[k]], float(contributions[k]))
+        for k in ranked[:TOP_FEATURES]
+        if not names[present[k]].startswith(CONCEPT_PREFIX)
+    ]
     return TextVerdict(
         probability=probability,
         fraud_type=model.types[best] if fraud else None,
@@ -68,6 +79,7 @@ def reference_score(model: TextModel, text: str) -> TextVerdict:
         type_probabilities=tuple(
             (t, probability * p / types.sum()) for t, p in zip(model.types, types, strict=True)
         ),
+        spam_probability=float(classes[SPAM_COL]),
     )
 
 
@@ -85,6 +97,7 @@ def assert_same(fast: TextVerdict, slow: TextVerdict) -> None:
     assert [t for t, _ in fast.type_probabilities] == [t for t, _ in slow.type_probabilities]
     for (_, p_fast), (_, p_slow) in zip(fast.type_probabilities, slow.type_probabilities, strict=True):
         assert p_fast == pytest.approx(p_slow, abs=1e-6)
+    assert fast.spam_probability == pytest.approx(slow.spam_probability, abs=1e-6)
 
 
 def test_grams_are_every_distinct_substring_of_each_length() -> None:
