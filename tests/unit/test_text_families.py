@@ -27,7 +27,8 @@ def test_a_phrase_list_splits_into_disjoint_parts(size: int) -> None:
     if size == 1:
         assert train == held == templates  # one template: shared
     else:
-        assert train and held
+        assert train
+        assert held
         assert not set(train) & set(held)
         assert sorted(train + held) == templates
 
