@@ -14,10 +14,10 @@ from fanzha.corpus import Channel, Stage, Topic, fraud_text, normal_text
 from fanzha.detection.text import TextVerdict
 from fanzha.event.codes import FraudType
 from fanzha.text import normalise as norm_module
+from fanzha.text.concepts import CONCEPT_PREFIX
 from fanzha.text.cues import TOP_FEATURES, extract_cues
 from fanzha.text.featurise import LEXICON_PREFIX, Featuriser, features, grams
 from fanzha.text.lexicon import CUE_PHRASES
-from fanzha.text.concepts import CONCEPT_PREFIX
 from fanzha.text.model import FRAUD_COL, N_CLASSES, NORMAL_COL, SPAM_COL, TextModel, default_scorer
 from fanzha.text.normalise import normalise
 from fanzha.text.service import score_lines, verdict_record
