@@ -17,9 +17,10 @@ from fanzha.text import normalise as norm_module
 from fanzha.text.concepts import CONCEPT_PREFIX
 from fanzha.text.cues import TOP_FEATURES, extract_cues
 from fanzha.text.featurise import LEXICON_PREFIX, Featuriser, features, grams
-from fanzha.text.lexicon import CUE_PHRASES
+from fanzha.text.lexicon import COURTESY, CUE_PHRASES
 from fanzha.text.model import FRAUD_COL, N_CLASSES, NORMAL_COL, SPAM_COL, TextModel, default_scorer
 from fanzha.text.normalise import normalise
+from fanzha.text.packed import PackedFeaturiser
 from fanzha.text.service import score_lines, verdict_record
 from fanzha.text.train import (
     DEFAULT_SEED,
@@ -193,6 +194,7 @@ def test_the_shipped_model_is_what_train_default_would_build() -> None:
     assert model.meta["config"] == dataclasses.asdict(TrainConfig()), hint
     assert model.meta["corpus_sha256"] == corpus_digest(generated_corpus(DEFAULT_SEED)), hint
     assert model.lexicon == CUE_PHRASES, hint
+    assert model.meta["courtesy"] == list(COURTESY), hint
     assert probe_scores(model) == pytest.approx(model.meta["probe"], abs=2e-4), hint
     assert len(model.meta["probe"]) == len(probe_texts())
 
@@ -204,3 +206,17 @@ def test_repeated_texts_are_answered_from_recent_verdicts_with_the_same_result()
     assert model.score(text, cues_from=0.7) is first  # remembered
     assert model.score_normalised(normalise(text), cues_from=0.7) == first  # and the same as scoring anew
     assert model.score(text, cues_from=1.1).cues == ()  # a different cue request is its own entry
+
+
+@pytest.mark.parametrize("n_range", [(1, 3), (2, 3), (1, 1), (3, 3)])
+def test_the_packed_batch_featuriser_finds_exactly_the_defined_features(n_range: tuple[int, int]) -> None:
+    texts = [normalise(t) for t in generated_texts(410)] + ["", "a", "\x00安全账户\x00", "\ud800转账"]
+    lexicon = ("安全账户", "日结", "nfc", "反诈", "反诈中心", "a", "", "不在词表", "屏幕共享")
+    seen = sorted(set().union(*(features(t, n_range, lexicon) for t in texts[::2])))
+    index = {name: i for i, name in enumerate(seen) if "不在词表" not in name}
+    expected = [sorted(index[f] for f in features(t, n_range, lexicon) if f in index) for t in texts]
+    columns, offsets = PackedFeaturiser(index, n_range, lexicon).batch(texts)
+    assert [columns[offsets[i] : offsets[i + 1]].tolist() for i in range(len(texts))] == expected
+    empty, start = PackedFeaturiser(index, n_range, lexicon).batch([])
+    assert len(empty) == 0
+    assert start.tolist() == [0]

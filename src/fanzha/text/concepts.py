@@ -78,7 +78,40 @@ def concepts_in(norm: str) -> list[str]:
 
 
 def concept_features(norm: str) -> list[str]:
-    """`@name` for each concept present and `@a+b` for each pair of them."""
-    present = concepts_in(norm)
+    """`@name` for each concept present and `@a+b` for each pair of them (the definition)."""
+    return _named(concepts_in(norm))
+
+
+def _named(present: list[str]) -> list[str]:
     pairs = [f"{CONCEPT_PREFIX}{a}+{b}" for a, b in combinations(present, 2)]
     return [CONCEPT_PREFIX + name for name in present] + pairs
+
+
+class ConceptFinder:
+    """`concept_features`, fast: a phrase is only looked for when its first n-gram (of the text's
+    n-grams, already computed) occurs; a phrase no longer than the longest n-gram occurs exactly
+    when it is one of them."""
+
+    def __init__(self, n_range: tuple[int, int]) -> None:
+        n_min, n_max = n_range
+        self.triggers: dict[str, list[tuple[str, int, bool]]] = {}  # (phrase, concept rank, is the n-gram)
+        self.always: list[tuple[str, int]] = []
+        for rank, name in enumerate(NAMES):
+            for phrase in CONCEPTS[name]:
+                length = min(len(phrase), n_max)
+                if length >= max(n_min, 1):
+                    key = phrase[:length]
+                    self.triggers.setdefault(key, []).append((phrase, rank, key == phrase))
+                else:
+                    self.always.append((phrase, rank))
+        self.keys = frozenset(self.triggers)
+
+    def features(self, norm: str, found_grams: set[str]) -> list[str]:
+        ranks = {
+            rank
+            for key in found_grams & self.keys
+            for phrase, rank, whole in self.triggers[key]
+            if whole or phrase in norm
+        }
+        ranks.update(rank for phrase, rank in self.always if phrase in norm)
+        return _named([NAMES[rank] for rank in sorted(ranks)])

@@ -16,7 +16,7 @@ from operator import add
 import numpy as np
 import numpy.typing as npt
 
-from fanzha.text.concepts import concept_features
+from fanzha.text.concepts import ConceptFinder, concept_features
 
 LEXICON_PREFIX = "§"
 IntArray = npt.NDArray[np.intp]
@@ -75,18 +75,29 @@ class Featuriser:
         self._get, self._n_range = index.get, n_range
         self._lexicon = _Lexicon(index, n_range, lexicon)
         self._keys = frozenset(self._lexicon.triggers)
+        self._concepts = ConceptFinder(n_range)
 
-    def columns(self, norm: str) -> IntArray:
+    def ids(self, norm: str) -> list[int]:
         """The distinct model columns of `features(norm, …)` (in no particular order)."""
         found_grams = grams(norm, *self._n_range)
-        found = [c for c in map(self._get, found_grams) if c is not None]
+        get = self._get
+        found = [c for c in map(get, found_grams) if c is not None]
         found += self._lexicon.found(norm, found_grams & self._keys)
-        found += [c for c in map(self._get, concept_features(norm)) if c is not None]
-        return np.array(found, dtype=np.intp)
+        found += [c for c in map(get, self._concepts.features(norm, found_grams)) if c is not None]
+        return found
+
+    def columns(self, norm: str) -> IntArray:
+        """`ids` as an array."""
+        return np.array(self.ids(norm), dtype=np.intp)
 
     def batch(self, norms: Sequence[str]) -> tuple[IntArray, IntArray]:
         """(columns of all texts one after the other, where each text's columns start; n + 1)."""
-        parts = [self.columns(norm) for norm in norms]
-        offsets = np.zeros(len(parts) + 1, dtype=np.intp)
-        np.cumsum([len(p) for p in parts], out=offsets[1:])
-        return (np.concatenate(parts) if parts else np.zeros(0, dtype=np.intp)), offsets
+        found: list[int] = []
+        lengths = []
+        for norm in norms:
+            ids = self.ids(norm)
+            found += ids
+            lengths.append(len(ids))
+        offsets = np.zeros(len(norms) + 1, dtype=np.intp)
+        np.cumsum(lengths, out=offsets[1:])
+        return np.array(found, dtype=np.intp), offsets

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -30,6 +30,7 @@ from fanzha.text.concepts import CONCEPT_PREFIX
 from fanzha.text.cues import MIN_CONTRIBUTION, TOP_FEATURES, extract_cues
 from fanzha.text.featurise import LEXICON_PREFIX, Featuriser
 from fanzha.text.normalise import normalise, warm
+from fanzha.text.packed import MAX_N, PackedFeaturiser
 
 DEFAULT_MODEL_PATH = Path(__file__).with_name("default_model.npz")
 # Verdicts remembered by text (a few MB at most).
@@ -39,6 +40,23 @@ NORMAL_COL, SPAM_COL, FRAUD_COL = 0, 1, 2
 N_CLASSES = len(CLASSES)
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.intp]
+
+
+class _Heads(NamedTuple):
+    """What the heads say about one text: P(fraud), P(spam), the likelier other class's column, the
+    likeliest type's index and P(type) for each type (summing to P(fraud))."""
+
+    probability: float
+    spam: float
+    other: int
+    best: int
+    types: list[float]
+
+
+def _softmax(logits: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    exps = np.exp(logits - logits.max(axis=1, keepdims=True))
+    out: npt.NDArray[np.float64] = exps / exps.sum(axis=1, keepdims=True)
+    return out
 
 
 @dataclass(frozen=True)
@@ -75,36 +93,6 @@ class TextModel:
         rows = self.weights.take(ids, axis=0)
         scale = 1.0 / math.sqrt(len(ids)) if len(ids) else 0.0
         logits = (rows.sum(axis=0) * scale + self.bias).tolist()
-        return self._verdict(norm, ids, scale, logits, cues_from=cues_from, rows=rows)
-
-    def score_many(self, texts: Sequence[str], *, cues_from: float = 0.0) -> list[TextVerdict]:
-        """The verdicts of `texts`, as `score` gives them, with one segmented sum for the batch."""
-        norms = [normalise(text) for text in texts]
-        columns, offsets = self._featuriser.batch(norms)
-        counts = np.diff(offsets)
-        scales = np.zeros(len(norms), dtype=np.float32)
-        sums = np.zeros((len(norms), len(self.bias)), dtype=np.float32)
-        filled = counts > 0
-        if filled.any():
-            sums[filled] = np.add.reduceat(self.weights.take(columns, axis=0), offsets[:-1][filled], axis=0)
-            scales[filled] = 1.0 / np.sqrt(counts[filled])
-        logits = (sums * scales[:, None] + self.bias).tolist()
-        bounds = offsets.tolist()
-        return [
-            self._verdict(norm, columns[bounds[i] : bounds[i + 1]], scale, row, cues_from=cues_from)
-            for i, (norm, scale, row) in enumerate(zip(norms, scales.tolist(), logits, strict=True))
-        ]
-
-    def _verdict(
-        self,
-        norm: str,
-        ids: IntArray,
-        scale: float,
-        logits: list[float],
-        *,
-        cues_from: float,
-        rows: FloatArray | None = None,
-    ) -> TextVerdict:
         top_class = max(logits[:N_CLASSES])
         class_exps = [math.exp(v - top_class) for v in logits[:N_CLASSES]]
         class_total = sum(class_exps)
@@ -112,28 +100,74 @@ class TextModel:
         top_logit = max(logits[N_CLASSES:])
         exps = [math.exp(v - top_logit) for v in logits[N_CLASSES:]]
         total = sum(exps)
-        best = exps.index(1.0) if 1.0 in exps else int(np.argmax(exps))
-        fraud = probability >= self.threshold
+        heads = _Heads(
+            probability=probability,
+            spam=class_exps[SPAM_COL] / class_total,
+            other=NORMAL_COL if class_exps[NORMAL_COL] >= class_exps[SPAM_COL] else SPAM_COL,
+            best=exps.index(1.0) if 1.0 in exps else int(np.argmax(exps)),
+            types=[probability * e / total for e in exps],
+        )
+        return self._verdict(norm, ids, scale, heads, cues_from=cues_from, rows=rows)
+
+    def score_many(self, texts: Sequence[str], *, cues_from: float = 0.0) -> list[TextVerdict]:
+        """The verdicts of `texts`, as `score` gives them: one segmented sum and one softmax per head
+        for the whole batch."""
+        norms = [normalise(text) for text in texts]
+        packed = self._packed
+        columns, offsets = packed.batch(norms) if packed is not None else self._featuriser.batch(norms)
+        counts = np.diff(offsets)
+        scales = np.zeros(len(norms), dtype=np.float32)
+        sums = np.zeros((len(norms), len(self.bias)), dtype=np.float32)
+        filled = counts > 0
+        if filled.any():
+            sums[filled] = np.add.reduceat(self.weights.take(columns, axis=0), offsets[:-1][filled], axis=0)
+            scales[filled] = 1.0 / np.sqrt(counts[filled])
+        logits = (sums * scales[:, None] + self.bias).astype(np.float64)
+        classes = _softmax(logits[:, :N_CLASSES])
+        types = _softmax(logits[:, N_CLASSES:]) * classes[:, FRAUD_COL : FRAUD_COL + 1]
+        others = np.where(classes[:, NORMAL_COL] >= classes[:, SPAM_COL], NORMAL_COL, SPAM_COL)
+        bounds = offsets.tolist()
+        rows = zip(
+            classes[:, FRAUD_COL].tolist(),
+            classes[:, SPAM_COL].tolist(),
+            others.tolist(),
+            types.argmax(axis=1).tolist(),
+            types.tolist(),
+            strict=True,
+        )
+        return [
+            self._verdict(norm, columns[bounds[i] : bounds[i + 1]], scale, _Heads(*row), cues_from=cues_from)
+            for i, (norm, scale, row) in enumerate(zip(norms, scales.tolist(), rows, strict=True))
+        ]
+
+    def _verdict(
+        self,
+        norm: str,
+        ids: IntArray,
+        scale: float,
+        heads: _Heads,
+        *,
+        cues_from: float,
+        rows: FloatArray | None = None,
+    ) -> TextVerdict:
+        fraud = heads.probability >= self.threshold
         cues: tuple[str, ...] = ()
-        if probability >= cues_from:
+        if heads.probability >= cues_from:
             if rows is None:
                 rows = self.weights.take(ids, axis=0)
-            other = NORMAL_COL if class_exps[NORMAL_COL] >= class_exps[SPAM_COL] else SPAM_COL
             # Fraud: what pushed towards fraud (against the likelier other class) and this type;
             # not fraud: what pushed towards the likelier other class and away from fraud.
             if fraud:
-                contributions = (rows[:, FRAUD_COL] - rows[:, other] + rows[:, N_CLASSES + best]) * scale
+                towards = rows[:, FRAUD_COL] - rows[:, heads.other] + rows[:, N_CLASSES + heads.best]
             else:
-                contributions = (rows[:, other] - rows[:, FRAUD_COL]) * scale
-            cues = extract_cues(norm, self._strongest(ids, contributions))
+                towards = rows[:, heads.other] - rows[:, FRAUD_COL]
+            cues = extract_cues(norm, self._strongest(ids, towards * scale))
         return TextVerdict(
-            probability=probability,
-            fraud_type=self.types[best] if fraud else None,
+            probability=heads.probability,
+            fraud_type=self.types[heads.best] if fraud else None,
             cues=cues,
-            type_probabilities=tuple(
-                (t, probability * e / total) for t, e in zip(self.types, exps, strict=True)
-            ),
-            spam_probability=class_exps[SPAM_COL] / class_total,
+            type_probabilities=tuple(zip(self.types, heads.types, strict=True)),
+            spam_probability=heads.spam,
         )
 
     def _strongest(self, ids: IntArray, contributions: FloatArray) -> list[tuple[str, float]]:
@@ -183,12 +217,19 @@ class TextModel:
 
     def warm(self) -> None:
         """Build the lookup structures now, so that the first message is as fast as the others."""
-        for name in ("_featuriser", "_ranks", "_multi_char"):
+        for name in ("_featuriser", "_packed", "_ranks", "_multi_char"):
             getattr(self, name)
 
     @cached_property
     def _featuriser(self) -> Featuriser:
         return Featuriser(self.index, self.n_range, self.lexicon)
+
+    @cached_property
+    def _packed(self) -> PackedFeaturiser | None:
+        """The batch featuriser (NumPy), when the n-grams pack (n ≤ 3)."""
+        if self.n_range[1] > MAX_N:
+            return None
+        return PackedFeaturiser(self.index, self.n_range, self.lexicon)
 
     def save(self, path: Path) -> None:
         meta = dict(self.meta)

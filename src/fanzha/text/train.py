@@ -17,8 +17,8 @@ from scipy import sparse
 
 from fanzha.corpus import FAMILIES, Category, Channel, Part, Stage, Topic, fraud_text, normal_text, samples
 from fanzha.event.codes import FraudType
-from fanzha.text.featurise import LEXICON_PREFIX, features
-from fanzha.text.lexicon import CUE_PHRASES
+from fanzha.text.featurise import LEXICON_PREFIX, features, grams
+from fanzha.text.lexicon import COURTESY, CUE_PHRASES
 from fanzha.text.model import FRAUD_COL, N_CLASSES, NORMAL_COL, SPAM_COL, TextModel
 from fanzha.text.normalise import normalise
 
@@ -50,7 +50,7 @@ class TrainConfig:
     n_max: int = 3
     min_df: int = 3
     max_features: int = 60_000  # kept after training, by largest weight
-    c_class: float = 0.5
+    c_class: float = 0.3
     c_type: float = 4.0
     seed: int = DEFAULT_SEED
 
@@ -98,7 +98,7 @@ def fit(examples: Sequence[Example], config: TrainConfig = TrainConfig()) -> Tex
     """Fit both heads; deterministic for the same examples and config."""
     norms = [normalise(e.text) for e in examples]
     docs = [features(n, (config.n_min, config.n_max), CUE_PHRASES) for n in norms]
-    vocab = _vocabulary(docs, config.min_df)
+    vocab = _vocabulary(docs, config.min_df, (config.n_min, config.n_max))
     index = {name: i for i, name in enumerate(vocab)}
     x = _matrix(docs, index)
     classes = np.array([_CLASS_COL[e.category] for e in examples])
@@ -111,7 +111,7 @@ def fit(examples: Sequence[Example], config: TrainConfig = TrainConfig()) -> Tex
     bias = np.zeros(N_CLASSES + len(types))
     _fit_classes(x, classes, config, weights, bias)
     if len(types) > 1:
-        type_head = _logistic(config.c_type, balanced=False).fit(x[is_fraud], fraud_labels)
+        type_head = _logistic(config.c_type, balanced=True).fit(x[is_fraud], fraud_labels)
         weights[:, N_CLASSES:], bias[N_CLASSES:] = type_head.coef_.T, type_head.intercept_
     else:
         weights[:, N_CLASSES:] = 0.0
@@ -121,6 +121,7 @@ def fit(examples: Sequence[Example], config: TrainConfig = TrainConfig()) -> Tex
         "spam_examples": int((classes == SPAM_COL).sum()),
         "config": {k: getattr(config, k) for k in config.__dataclass_fields__},
         "corpus_sha256": corpus_digest(examples),
+        "courtesy": list(COURTESY),
     }
     model = _pruned(
         vocab=vocab,
@@ -156,11 +157,19 @@ def _fit_classes(x: Any, classes: Any, config: TrainConfig, weights: Any, bias: 
             weights[:, col], bias[col] = head.coef_[row], head.intercept_[row]
 
 
-def _vocabulary(docs: Sequence[set[str]], min_df: int) -> list[str]:
+def courtesy_grams(n_range: tuple[int, int]) -> frozenset[str]:
+    """The n-grams inside a courtesy phrase (`lexicon.COURTESY`): never features."""
+    return frozenset().union(*(grams(phrase, *n_range) for phrase in COURTESY))
+
+
+def _vocabulary(docs: Sequence[set[str]], min_df: int, n_range: tuple[int, int]) -> list[str]:
     counts: Counter[str] = Counter()
     for doc in docs:
         counts.update(doc)
-    return sorted(f for f, n in counts.items() if n >= min_df or f.startswith(LEXICON_PREFIX))
+    polite = courtesy_grams(n_range)
+    return sorted(
+        f for f, n in counts.items() if (n >= min_df or f.startswith(LEXICON_PREFIX)) and f not in polite
+    )
 
 
 def _matrix(docs: Sequence[set[str]], index: dict[str, int]) -> Any:
