@@ -90,7 +90,7 @@ def test_score_says_spam_apart_from_fraud(tmp_path: Path) -> None:
 
 
 def test_crosseval_tests_each_family_on_a_model_that_never_saw_it() -> None:
-    from fanzha.text.crosseval import FANZHA, crosseval, sources, unseen, worst_case
+    from fanzha.text.crosseval import FANZHA, crosseval, recall_at_1pct, sources, unseen, worst_case
 
     data = {name: examples[:300] for name, examples in sources(None).items()}
     rows = crosseval(data, load_model(), lofo_share=0.03)
@@ -100,6 +100,8 @@ def test_crosseval_tests_each_family_on_a_model_that_never_saw_it() -> None:
     assert not any(unseen(r) for r in rows if r.trained_on == "default")
     worst = worst_case(rows)[FANZHA]
     assert worst.report.auc == min(r.report.auc or 1.0 for r in left_out)
+    worst_recall = worst_case(rows, recall_at_1pct)[FANZHA].report.recall_at_fpr[0.01]
+    assert worst_recall == min(r.report.recall_at_fpr[0.01] or 1.0 for r in left_out)
 
 
 def test_bench_scores_unique_messages_against_the_baseline() -> None:

@@ -26,6 +26,9 @@ DEFAULT_SEED = 20261121
 PROBE_SEED = 31
 # Texts per family in the default corpus (the city's: spread over its types and topics).
 DEFAULT_SIZES = {"city": 24_000, "sms": 14_000, "chat": 10_000}
+# Templates the default model trains on: the city's training part only (the simulator draws from
+# the held-out part), every template of the families the simulator never uses.
+DEFAULT_PARTS = {"city": Part.TRAIN, "sms": Part.ALL, "chat": Part.ALL}
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,16 +61,17 @@ class TrainConfig:
 def generated_corpus(
     seed: int = DEFAULT_SEED,
     sizes: dict[str, int] | None = None,
-    part: Part = Part.TRAIN,
+    part: Part | None = None,
     families: Sequence[str] = FAMILIES,
 ) -> list[Example]:
-    """Texts of the generator families (`corpus.families`), the training part of their templates."""
+    """Texts of the generator families (`corpus.families`) from `part` of their templates (default:
+    `DEFAULT_PARTS`)."""
     rng = random.Random(seed)
     sizes = sizes or DEFAULT_SIZES
     return [
         Example(s.text, s.fraud_type, s.category is Category.SPAM)
         for family in families
-        for s in samples(family, sizes[family], rng, part)
+        for s in samples(family, sizes[family], rng, part or DEFAULT_PARTS[family])
     ]
 
 
