@@ -119,8 +119,9 @@ class TextModel:
         scales = np.zeros(len(norms), dtype=np.float32)
         sums = np.zeros((len(norms), len(self.bias)), dtype=np.float32)
         filled = counts > 0
+        taken = self.weights.take(columns, axis=0)  # every text's rows, reused for its cues
         if filled.any():
-            sums[filled] = np.add.reduceat(self.weights.take(columns, axis=0), offsets[:-1][filled], axis=0)
+            sums[filled] = np.add.reduceat(taken, offsets[:-1][filled], axis=0)
             scales[filled] = 1.0 / np.sqrt(counts[filled])
         logits = (sums * scales[:, None] + self.bias).astype(np.float64)
         classes = _softmax(logits[:, :N_CLASSES])
@@ -136,7 +137,14 @@ class TextModel:
             strict=True,
         )
         return [
-            self._verdict(norm, columns[bounds[i] : bounds[i + 1]], scale, _Heads(*row), cues_from=cues_from)
+            self._verdict(
+                norm,
+                columns[bounds[i] : bounds[i + 1]],
+                scale,
+                _Heads(*row),
+                cues_from=cues_from,
+                rows=taken[bounds[i] : bounds[i + 1]],
+            )
             for i, (norm, scale, row) in enumerate(zip(norms, scales.tolist(), rows, strict=True))
         ]
 
