@@ -86,7 +86,7 @@ def test_default_model_separates_a_held_out_generated_set() -> None:
     rng = random.Random(12345)
     # The city's held-out templates (never trained on); a fake loan's hook is a loan ad (spam).
     pairs = [(t, s) for t in FraudType for s in Stage if (t, s) != (FraudType.LOAN, Stage.HOOK)]
-    fraud = [fraud_text(t, s, Channel.SMS, rng) for t, s in pairs]
+    fraud = [fraud_text(t, s, Channel.SMS, rng) for t, s in pairs for _ in range(4)]
     normal = [normal_text(t, c, rng) for t in Topic for c in Channel for _ in range(3)]
     caught = sum(model.score(t).fraud_type is not None for t in fraud)
     passed = sum(model.score(t).fraud_type is None for t in normal)
