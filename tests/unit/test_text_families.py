@@ -2,6 +2,7 @@
 promotions and polite phishing (issue 17)."""
 
 import random
+from pathlib import Path
 
 import pytest
 
@@ -14,7 +15,7 @@ from fanzha.detection.detectors.fraud_text import FraudText
 from fanzha.detection.state import InMemoryState
 from fanzha.event.codes import FraudType
 from fanzha.event.parse import parse_mapping
-from fanzha.text.model import default_scorer
+from fanzha.text.model import default_scorer, load_model
 from fanzha.text.train import Example, TrainConfig, fit
 from tests.factories import VICTIM_PHONE, record
 
@@ -149,3 +150,14 @@ def test_training_without_spam_gives_a_spam_class_that_never_wins() -> None:
     verdict = model.score(examples[0].text)
     assert verdict.spam_probability < 1e-6
     assert verdict.probability > 0.5
+
+
+def test_a_model_file_from_before_the_spam_class_is_refused(tmp_path: Path) -> None:
+    import json
+
+    import numpy as np
+
+    old = tmp_path / "old.npz"
+    np.savez(old, meta=np.array(json.dumps({"n_range": [1, 3]})))
+    with pytest.raises(ValueError, match="retrain"):
+        load_model(old)

@@ -1,4 +1,5 @@
-"""The scoring model: char n-grams and cue phrases → a fraud head and a type head, with cues.
+"""The scoring model: char n-grams, cue phrases and concepts → a class head (normal / spam / fraud)
+and a type head, with cues.
 
 Features of a normalised text are the distinct char n-grams (1..`n_max`), the lexicon phrases and
 the concepts it contains (`text/featurise.py`), each worth 1, the vector scaled to unit length.
@@ -250,7 +251,11 @@ class TextModel:
                 types=np.array("\n".join(t.value for t in self.types)),
                 lexicon=np.array("\n".join(self.lexicon)),
                 meta=np.array(
-                    json.dumps({**meta, "n_range": list(self.n_range)}, ensure_ascii=False, sort_keys=True)
+                    json.dumps(
+                        {**meta, "n_range": list(self.n_range), "classes": list(CLASSES)},
+                        ensure_ascii=False,
+                        sort_keys=True,
+                    )
                 ),
             )
 
@@ -267,8 +272,12 @@ def load_model(path: Path | None = None) -> TextModel:
     """Load an artifact (the packaged default when `path` is None)."""
     warm()
     with np.load(path or DEFAULT_MODEL_PATH) as data:
-        vocab = str(data["vocab"]).split("\n")
         meta: dict[str, Any] = json.loads(str(data["meta"]))
+        if meta.get("classes") != list(CLASSES):
+            raise ValueError(
+                "the model file predates the normal/spam/fraud head: retrain it (fanzha text train)"
+            )
+        vocab = str(data["vocab"]).split("\n")
         lexicon = str(data["lexicon"])
         return TextModel(
             index={name: i for i, name in enumerate(vocab)},

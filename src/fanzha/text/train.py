@@ -117,8 +117,6 @@ def fit(examples: Sequence[Example], config: TrainConfig = TrainConfig()) -> Tex
     if len(types) > 1:
         type_head = _logistic(config.c_type, balanced=True).fit(x[is_fraud], fraud_labels)
         weights[:, N_CLASSES:], bias[N_CLASSES:] = type_head.coef_.T, type_head.intercept_
-    else:
-        weights[:, N_CLASSES:] = 0.0
     meta: dict[str, Any] = {
         "examples": len(examples),
         "fraud_examples": int(is_fraud.sum()),
