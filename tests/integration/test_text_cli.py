@@ -72,3 +72,51 @@ def test_train_and_eval_round_trip(tmp_path: Path) -> None:
     assert "ROC-AUC" in result.output
     assert "recall@1%FPR" in result.output
     assert "FAKE_AUTHORITY" in result.output
+
+
+def test_score_says_spam_apart_from_fraud(tmp_path: Path) -> None:
+    source, target = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    texts = ["澳门金沙娱乐城，注册送88元彩金，首存送100，网址URL", "妈，我到家了，晚上回来吃饭"]
+    source.write_text(
+        "".join(json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(texts)),
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["text", "score", "--input", str(source), "--output", str(target)])
+    assert result.exit_code == 0, result.output
+    spam, normal = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert (spam["category"], spam["fraud_type"]) == ("spam", "正常")
+    assert spam["spam_probability"] > spam["fraud_probability"]
+    assert normal["category"] == "normal"
+
+
+def test_crosseval_tests_each_family_on_a_model_that_never_saw_it() -> None:
+    from fanzha.text.crosseval import FANZHA, crosseval, recall_at_1pct, sources, unseen, worst_case
+
+    data = {name: examples[:300] for name, examples in sources(None).items()}
+    rows = crosseval(data, load_model(), lofo_share=0.03)
+    left_out = [r for r in rows if r.trained_on.startswith("−")]
+    assert sorted(r.tested_on for r in left_out) == ["gen:chat", "gen:city", "gen:sms"]
+    assert all(unseen(r) and r.report.auc is not None for r in left_out)
+    assert not any(unseen(r) for r in rows if r.trained_on == "default")
+    worst = worst_case(rows)[FANZHA]
+    assert worst.report.auc == min(r.report.auc or 1.0 for r in left_out)
+    worst_recall = worst_case(rows, recall_at_1pct)[FANZHA].report.recall_at_fpr[0.01]
+    assert worst_recall == min(r.report.recall_at_fpr[0.01] or 1.0 for r in left_out)
+
+
+def test_bench_scores_unique_messages_against_the_baseline() -> None:
+    from fanzha.text.bench import messages, run
+
+    texts, is_fraud = messages(400)
+    assert len(set(texts)) == len(texts) == 400
+    assert 0.2 < sum(is_fraud) / len(is_fraud) < 0.8
+    result = run(200)
+    assert result.unique == result.messages == 200
+    rates = (
+        result.detector,
+        result.batch,
+        result.cache_hits,
+        result.baseline_batch,
+        result.baseline_one_by_one,
+    )
+    assert all(r.cpu > 0 and r.wall > 0 for r in rates)

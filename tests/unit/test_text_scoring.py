@@ -14,11 +14,13 @@ from fanzha.corpus import Channel, Stage, Topic, fraud_text, normal_text
 from fanzha.detection.text import TextVerdict
 from fanzha.event.codes import FraudType
 from fanzha.text import normalise as norm_module
+from fanzha.text.concepts import CONCEPT_PREFIX
 from fanzha.text.cues import TOP_FEATURES, extract_cues
 from fanzha.text.featurise import LEXICON_PREFIX, Featuriser, features, grams
-from fanzha.text.lexicon import CUE_PHRASES
-from fanzha.text.model import TextModel, default_scorer
+from fanzha.text.lexicon import COURTESY, CUE_PHRASES
+from fanzha.text.model import FRAUD_COL, N_CLASSES, NORMAL_COL, SPAM_COL, TextModel, default_scorer
 from fanzha.text.normalise import normalise
+from fanzha.text.packed import PackedFeaturiser
 from fanzha.text.service import score_lines, verdict_record
 from fanzha.text.train import (
     DEFAULT_SEED,
@@ -50,17 +52,27 @@ def reference_score(model: TextModel, text: str) -> TextVerdict:
     scale = 1.0 / math.sqrt(len(present)) if present else 0.0
     rows = model.weights[present]
     logits = rows.astype(np.float64).sum(axis=0) * scale + model.bias
-    probability = 1.0 / (1.0 + math.exp(-logits[0]))
-    types = np.exp(logits[1:] - logits[1:].max())
+    classes = np.exp(logits[:N_CLASSES] - logits[:N_CLASSES].max())
+    classes /= classes.sum()
+    probability = float(classes[FRAUD_COL])
+    types = np.exp(logits[N_CLASSES:] - logits[N_CLASSES:].max())
     best = int(np.argmax(types))
     fraud = probability >= model.threshold
-    contributions = (rows[:, 0] + rows[:, 1 + best]) * scale if fraud else rows[:, 0] * -scale
+    other = NORMAL_COL if classes[NORMAL_COL] >= classes[SPAM_COL] else SPAM_COL
+    if fraud:
+        contributions = (rows[:, FRAUD_COL] - rows[:, other] + rows[:, N_CLASSES + best]) * scale
+    else:
+        contributions = (rows[:, other] - rows[:, FRAUD_COL]) * scale
     names = model.names()
     ranked = sorted(
         range(len(present)),
         key=lambda k: (-float(contributions[k]), names[present[k]].lstrip(LEXICON_PREFIX)),
     )
-    strongest = [(names[present[k]], float(contributions[k])) for k in ranked[:TOP_FEATURES]]
+    strongest = [
+        (names[present[k]], float(contributions[k]))
+        for k in ranked[:TOP_FEATURES]
+        if not names[present[k]].startswith(CONCEPT_PREFIX)
+    ]
     return TextVerdict(
         probability=probability,
         fraud_type=model.types[best] if fraud else None,
@@ -68,6 +80,7 @@ def reference_score(model: TextModel, text: str) -> TextVerdict:
         type_probabilities=tuple(
             (t, probability * p / types.sum()) for t, p in zip(model.types, types, strict=True)
         ),
+        spam_probability=float(classes[SPAM_COL]),
     )
 
 
@@ -85,6 +98,7 @@ def assert_same(fast: TextVerdict, slow: TextVerdict) -> None:
     assert [t for t, _ in fast.type_probabilities] == [t for t, _ in slow.type_probabilities]
     for (_, p_fast), (_, p_slow) in zip(fast.type_probabilities, slow.type_probabilities, strict=True):
         assert p_fast == pytest.approx(p_slow, abs=1e-6)
+    assert fast.spam_probability == pytest.approx(slow.spam_probability, abs=1e-6)
 
 
 def test_grams_are_every_distinct_substring_of_each_length() -> None:
@@ -180,6 +194,7 @@ def test_the_shipped_model_is_what_train_default_would_build() -> None:
     assert model.meta["config"] == dataclasses.asdict(TrainConfig()), hint
     assert model.meta["corpus_sha256"] == corpus_digest(generated_corpus(DEFAULT_SEED)), hint
     assert model.lexicon == CUE_PHRASES, hint
+    assert model.meta["courtesy"] == list(COURTESY), hint
     assert probe_scores(model) == pytest.approx(model.meta["probe"], abs=2e-4), hint
     assert len(model.meta["probe"]) == len(probe_texts())
 
@@ -191,3 +206,17 @@ def test_repeated_texts_are_answered_from_recent_verdicts_with_the_same_result()
     assert model.score(text, cues_from=0.7) is first  # remembered
     assert model.score_normalised(normalise(text), cues_from=0.7) == first  # and the same as scoring anew
     assert model.score(text, cues_from=1.1).cues == ()  # a different cue request is its own entry
+
+
+@pytest.mark.parametrize("n_range", [(1, 3), (2, 3), (1, 1), (3, 3)])
+def test_the_packed_batch_featuriser_finds_exactly_the_defined_features(n_range: tuple[int, int]) -> None:
+    texts = [normalise(t) for t in generated_texts(410)] + ["", "a", "\x00安全账户\x00", "\ud800转账"]
+    lexicon = ("安全账户", "日结", "nfc", "反诈", "反诈中心", "a", "", "不在词表", "屏幕共享")
+    seen = sorted(set().union(*(features(t, n_range, lexicon) for t in texts[::2])))
+    index = {name: i for i, name in enumerate(seen) if "不在词表" not in name}
+    expected = [sorted(index[f] for f in features(t, n_range, lexicon) if f in index) for t in texts]
+    columns, offsets = PackedFeaturiser(index, n_range, lexicon).batch(texts)
+    assert [columns[offsets[i] : offsets[i + 1]].tolist() for i in range(len(texts))] == expected
+    empty, start = PackedFeaturiser(index, n_range, lexicon).batch([])
+    assert len(empty) == 0
+    assert start.tolist() == [0]

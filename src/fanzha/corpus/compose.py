@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from fanzha.corpus.kinds import Channel, Stage, Topic
+from fanzha.corpus.kinds import Channel, Part, Stage, Topic
 from fanzha.corpus.noise import add_noise
 from fanzha.corpus.slots import generated_slot
 from fanzha.event.codes import FraudType
@@ -59,11 +59,23 @@ def _type_table(fraud_type: FraudType) -> dict[str, Any]:
     return table
 
 
-def compose_fraud(fraud_type: FraudType, stage: Stage, channel: Channel, rng: random.Random) -> str:
+def part_of(templates: list[str], part: Part) -> list[str]:
+    """The templates of one phrase list that `part` may use. Every third template (index 2, 5, 8 …) is
+    held out for the city; of a list of two, the second; a list of one is shared by both parts."""
+    if part is Part.ALL or len(templates) < 2:
+        return templates
+    held = [i % 3 == 2 if len(templates) >= 3 else i == 1 for i in range(len(templates))]
+    keep = part is Part.HELD_OUT
+    return [t for t, is_held in zip(templates, held, strict=True) if is_held == keep]
+
+
+def compose_fraud(
+    fraud_type: FraudType, stage: Stage, channel: Channel, rng: random.Random, part: Part = Part.ALL
+) -> str:
     data = tables("fraud")
     table = _type_table(fraud_type)
     pools = _pools(table, data["slots"])
-    lines: list[str] = table.get(stage.value) or table["grooming"]
+    lines = part_of(table.get(stage.value) or table["grooming"], part)
     if channel is Channel.CALL:
         text = _call(lines, data["replies"][stage.value], pools, rng)
     else:
@@ -103,13 +115,13 @@ def _frame(
     return text
 
 
-def compose_normal(topic: Topic, channel: Channel, rng: random.Random) -> str:
+def compose_normal(topic: Topic, channel: Channel, rng: random.Random, part: Part = Part.ALL) -> str:
     data = tables("normal")
     table = data["topics"][topic.value]
     pools = _pools(table, data["slots"])
-    options: list[str] = table.get(channel.value) or table["any"]
+    options = part_of(table.get(channel.value) or table["any"], part)
     if channel is Channel.CALL:
-        template = rng.choice(table.get("call") or table["any"])
+        template = rng.choice(part_of(table.get("call") or table["any"], part))
         turns = [t.strip() for t in template.split("||")]
         if len(turns) == 1:
             turns.append(rng.choice(data["call_replies"]))

@@ -31,3 +31,22 @@ class Topic(StrEnum):
     DELIVERY = "delivery"
     BANK = "bank"
     SERVICE = "service"
+
+
+class Category(StrEnum):
+    """What a text is to the person who receives it: a fraud attempt on them, spam or a (legal or
+    illegal) promotion that is no attempt on them, or an ordinary message."""
+
+    NORMAL = "normal"
+    SPAM = "spam"
+    FRAUD = "fraud"
+
+
+class Part(StrEnum):
+    """Which templates of a phrase list a draw may use. The default model trains on `TRAIN`; the
+    simulated city draws from `HELD_OUT`, so the city evaluation scores phrasing the model never saw
+    (see `compose.part_of`). `ALL` uses every template."""
+
+    TRAIN = "train"
+    HELD_OUT = "held_out"
+    ALL = "all"

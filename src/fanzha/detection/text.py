@@ -11,13 +11,24 @@ from fanzha.event.codes import FraudType
 
 @dataclass(frozen=True, slots=True)
 class TextVerdict:
-    """`probability` of fraud (0-1); `fraud_type` when judged fraud, else None; `cues` are phrases
-    of the normalised text, strongest first; `type_probabilities` per type (they sum with 正常 to 1)."""
+    """`probability` of fraud (0-1): a fraud attempt on the reader, never mere spam; `fraud_type` when
+    judged fraud, else None; `cues` are phrases of the normalised text, strongest first;
+    `type_probabilities` per type (they sum to `probability`); `spam_probability`: spam or a legal or
+    illegal promotion (gambling, loan ads, invoices) that is no attempt on the reader. The rest,
+    1 − probability − spam_probability, is an ordinary message."""
 
     probability: float
     fraud_type: FraudType | None
     cues: tuple[str, ...] = ()
     type_probabilities: tuple[tuple[FraudType, float], ...] = ()
+    spam_probability: float = 0.0
+
+    @property
+    def category(self) -> str:
+        """ "fraud" when judged fraud, else "spam" or "normal", whichever is likelier."""
+        if self.fraud_type is not None:
+            return "fraud"
+        return "spam" if self.spam_probability > 1.0 - self.probability - self.spam_probability else "normal"
 
 
 class TextScorer(Protocol):

@@ -2,7 +2,8 @@
 
 Own data (CSV with a header, or JSONL): a `text` column (also accepted: `content`) and a `label`
 column holding a fraud type code (`LOAN`, `FAKE_AUTHORITY`, …), its Chinese name (`虚假网络贷款`, …),
-or `正常` / `normal` / `0` for not fraud; `fraud` / `1` is fraud of unknown type (`UNKNOWN`).
+or `正常` / `normal` / `0` for not fraud; `spam` / `垃圾` / `推广` / `广告` for spam and promotions
+(not fraud either, but a class of their own); `fraud` / `1` is fraud of unknown type (`UNKNOWN`).
 Rows without text or with an unknown label are counted and skipped, never fatal.
 
 Adapters (for evaluation only; nothing read here is ever shipped): a directory named
@@ -21,6 +22,8 @@ from fanzha.event.codes import FRAUD_TYPE_LABELS, FraudType
 from fanzha.text.train import Example
 
 NORMAL_LABELS = frozenset({"正常", "normal", "0", "ham", "none", "not_fraud"})
+SPAM_LABELS = frozenset({"spam", "垃圾", "垃圾信息", "推广", "广告", "promotion", "ad"})
+SPAM = "spam"
 _BY_NAME = {label: t for t, label in FRAUD_TYPE_LABELS.items()} | {t.value: t for t in FraudType}
 _BY_NAME |= {"fraud": FraudType.UNKNOWN, "1": FraudType.UNKNOWN}
 # Public research sets: their class names → our types (None = normal).
@@ -61,10 +64,12 @@ class Loaded:
 
 
 def parse_label(raw: object) -> FraudType | str | None:
-    """A label → fraud type, None for normal, or the string "?" when unknown."""
+    """A label → fraud type, None for normal, `SPAM`, or the string "?" when unknown."""
     text = str(raw).strip()
     if text.lower() in NORMAL_LABELS:
         return None
+    if text.lower() in SPAM_LABELS:
+        return SPAM
     return _BY_NAME.get(text, _BY_NAME.get(text.upper(), "?"))
 
 
@@ -80,7 +85,8 @@ def load_labelled(path: Path) -> Loaded:
         if not isinstance(text, str) or not text.strip() or label == "?":
             loaded.skipped += 1
             continue
-        loaded.examples.append(Example(text, label if isinstance(label, FraudType) else None))
+        fraud_type = label if isinstance(label, FraudType) else None
+        loaded.examples.append(Example(text, fraud_type, spam=label == SPAM))
     return loaded
 
 

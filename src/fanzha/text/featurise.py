@@ -16,6 +16,8 @@ from operator import add
 import numpy as np
 import numpy.typing as npt
 
+from fanzha.text.concepts import ConceptFinder, concept_features
+
 LEXICON_PREFIX = "§"
 IntArray = npt.NDArray[np.intp]
 
@@ -33,9 +35,10 @@ def grams(text: str, n_min: int, n_max: int) -> set[str]:
 
 
 def features(text: str, n_range: tuple[int, int], lexicon: Iterable[str]) -> set[str]:
-    """N-grams plus `§phrase` for each lexicon phrase present."""
+    """N-grams, `§phrase` for each lexicon phrase present, and the concepts (`@…`, `text/concepts.py`)."""
     found = grams(text, *n_range)
     found.update(LEXICON_PREFIX + phrase for phrase in lexicon if phrase in text)
+    found.update(concept_features(text))
     return found
 
 
@@ -72,17 +75,29 @@ class Featuriser:
         self._get, self._n_range = index.get, n_range
         self._lexicon = _Lexicon(index, n_range, lexicon)
         self._keys = frozenset(self._lexicon.triggers)
+        self._concepts = ConceptFinder(n_range)
 
-    def columns(self, norm: str) -> IntArray:
+    def ids(self, norm: str) -> list[int]:
         """The distinct model columns of `features(norm, …)` (in no particular order)."""
         found_grams = grams(norm, *self._n_range)
-        found = [c for c in map(self._get, found_grams) if c is not None]
+        get = self._get
+        found = [c for c in map(get, found_grams) if c is not None]
         found += self._lexicon.found(norm, found_grams & self._keys)
-        return np.array(found, dtype=np.intp)
+        found += [c for c in map(get, self._concepts.features(norm, found_grams)) if c is not None]
+        return found
+
+    def columns(self, norm: str) -> IntArray:
+        """`ids` as an array."""
+        return np.array(self.ids(norm), dtype=np.intp)
 
     def batch(self, norms: Sequence[str]) -> tuple[IntArray, IntArray]:
         """(columns of all texts one after the other, where each text's columns start; n + 1)."""
-        parts = [self.columns(norm) for norm in norms]
-        offsets = np.zeros(len(parts) + 1, dtype=np.intp)
-        np.cumsum([len(p) for p in parts], out=offsets[1:])
-        return (np.concatenate(parts) if parts else np.zeros(0, dtype=np.intp)), offsets
+        found: list[int] = []
+        lengths = []
+        for norm in norms:
+            ids = self.ids(norm)
+            found += ids
+            lengths.append(len(ids))
+        offsets = np.zeros(len(norms) + 1, dtype=np.intp)
+        np.cumsum(lengths, out=offsets[1:])
+        return np.array(found, dtype=np.intp), offsets

@@ -119,3 +119,28 @@ CUE_PHRASES: tuple[str, ...] = (
     "回t退订",
     "退订",
 )
+
+# Courtesy: how bank notices, operators' ads and phishing alike address the reader. No n-gram inside
+# one of these phrases becomes a feature (`train._vocabulary`), so politeness is never evidence either
+# way; what the message asks for is (`text/concepts.py`).
+COURTESY: tuple[str, ...] = (
+    "尊敬的用户",
+    "尊敬的客户",
+    "尊敬的会员",
+    "尊敬的旅客",
+    "亲爱的用户",
+    "亲爱的客户",
+    "亲爱的会员",
+    "您好",
+    "你好",
+    "您的",
+    "请您",
+    "请及时",
+    "感谢您的配合",
+    "感谢您的支持",
+    "谢谢",
+    "给您带来不便",
+    "敬请谅解",
+    "祝您生活愉快",
+    "我们很高兴地通知您",
+)

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from fanzha.detection.text import TextScorer, TextVerdict
+from fanzha.event.codes import FraudType
 
 if TYPE_CHECKING:  # training pulls in SciPy; scoring (and `fanzha text score`) must not
     from fanzha.text.train import Example
 
 NORMAL = "正常"
+FRAUD_LINE = 0.5  # a text is called fraud at or above this probability (accuracy)
 DETECTOR_THRESHOLDS = (0.7, 0.9)  # FraudText's [DESIGN] defaults: FRAUD_TEXT, FRAUD_TEXT_HIGH
 
 
@@ -26,7 +28,9 @@ class Report:
     per_type: dict[str, tuple[float, float, float, int]]  # precision, recall, f1, support
     confusion: dict[tuple[str, str], int]  # (true, predicted) → count
     binary_accuracy: float
-    fpr_at: dict[float, float | None]  # share of normal texts at or above each probability
+    fpr_at: dict[float, float | None]  # share of not-fraud texts at or above each probability
+    recall_at_line: dict[float, float | None]  # share of fraud texts at or above each probability
+    type_accuracy: float | None = None  # fraud texts of a known type given that type (None: no types)
 
     @property
     def macro_f1(self) -> float:
@@ -35,7 +39,13 @@ class Report:
 
 
 def evaluate(scorer: TextScorer, examples: Sequence[Example], fprs: Sequence[float] = (0.01, 0.05)) -> Report:
-    verdicts = [scorer.score(e.text, cues_from=2.0) for e in examples]  # no cues needed
+    """Score `examples` (in batches where the scorer can) without cues, and report."""
+    texts = [e.text for e in examples]
+    many = getattr(scorer, "score_many", None)
+    if many is not None:
+        verdicts = [v for i in range(0, len(texts), 1000) for v in many(texts[i : i + 1000], cues_from=2.0)]
+    else:
+        verdicts = [scorer.score(t, cues_from=2.0) for t in texts]
     return report(examples, verdicts, fprs)
 
 
@@ -54,7 +64,11 @@ def report(examples: Sequence[Example], verdicts: Sequence[TextVerdict], fprs: S
         recall = tp / support if support else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         per_type[label] = (precision, recall, f1, support)
-    correct = sum((t == NORMAL) == (p == NORMAL) for t, p in zip(truth, predicted, strict=True))
+    flagged = [v.probability >= FRAUD_LINE for v in verdicts]
+    correct = sum((t != NORMAL) == f for t, f in zip(truth, flagged, strict=True))
+    typed = [(e.label, v.fraud_type) for e, v in zip(examples, verdicts, strict=True) if e.label]
+    typed = [(t, p) for t, p in typed if t is not FraudType.UNKNOWN]
+    has_types = any(v.type_probabilities for v in verdicts)
     return Report(
         n=len(examples),
         n_fraud=len(positives),
@@ -63,8 +77,13 @@ def report(examples: Sequence[Example], verdicts: Sequence[TextVerdict], fprs: S
         per_type=per_type,
         confusion=dict(confusion),
         binary_accuracy=correct / len(examples) if examples else 0.0,
+        type_accuracy=sum(t == p for t, p in typed) / len(typed) if typed and has_types else None,
         fpr_at={
             t: sum(n >= t for n in negatives) / len(negatives) if negatives else None
+            for t in DETECTOR_THRESHOLDS
+        },
+        recall_at_line={
+            t: sum(p >= t for p in positives) / len(positives) if positives else None
             for t in DETECTOR_THRESHOLDS
         },
     )

@@ -1,9 +1,12 @@
-"""The scoring model: char n-grams and cue phrases → a fraud head and a type head, with cues.
+"""The scoring model: char n-grams, cue phrases and concepts → a class head (normal / spam / fraud)
+and a type head, with cues.
 
-Features of a normalised text are the distinct char n-grams (1..`n_max`) and the lexicon phrases it
-contains (`text/featurise.py`), each worth 1, the vector scaled to unit length. Column 0 of `weights` is
-the fraud-vs-not logistic head; the other columns are a multinomial head over fraud types (trained on
-fraud only). An artifact is one `.npz` file: vocabulary, float16 weights, biases, type names and metadata.
+Features of a normalised text are the distinct char n-grams (1..`n_max`), the lexicon phrases and
+the concepts it contains (`text/featurise.py`), each worth 1, the vector scaled to unit length.
+Columns 0-2 of `weights` are a multinomial head over normal / spam / fraud (`CLASSES`): spam and
+promotions are a class of their own, so gambling or loan ads are not fraud warnings and are not
+hidden either. The other columns are a multinomial head over fraud types (trained on fraud only).
+An artifact is one `.npz` file: vocabulary, float16 weights, biases, type names and metadata.
 
 Scoring sums the weight rows of the few active columns (one `take` + `sum`; a batch is one segmented
 sum); cues are only worked out for verdicts at or above `cues_from`, since nobody reads the others.
@@ -17,22 +20,44 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 from fanzha.detection.text import TextVerdict
 from fanzha.event.codes import FraudType
+from fanzha.text.concepts import CONCEPT_PREFIX
 from fanzha.text.cues import MIN_CONTRIBUTION, TOP_FEATURES, extract_cues
 from fanzha.text.featurise import LEXICON_PREFIX, Featuriser
 from fanzha.text.normalise import normalise, warm
+from fanzha.text.packed import MAX_N, PackedFeaturiser
 
 DEFAULT_MODEL_PATH = Path(__file__).with_name("default_model.npz")
 # Verdicts remembered by text (a few MB at most).
 RECENT_VERDICTS = 8192
+CLASSES = ("normal", "spam", "fraud")
+NORMAL_COL, SPAM_COL, FRAUD_COL = 0, 1, 2
+N_CLASSES = len(CLASSES)
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.intp]
+
+
+class _Heads(NamedTuple):
+    """What the heads say about one text: P(fraud), P(spam), the likelier other class's column, the
+    likeliest type's index and P(type) for each type (summing to P(fraud))."""
+
+    probability: float
+    spam: float
+    other: int
+    best: int
+    types: list[float]
+
+
+def _softmax(logits: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    exps = np.exp(logits - logits.max(axis=1, keepdims=True))
+    out: npt.NDArray[np.float64] = exps / exps.sum(axis=1, keepdims=True)
+    return out
 
 
 @dataclass(frozen=True)
@@ -40,8 +65,8 @@ class TextModel:
     """A trained model; `score` implements `fanzha.detection.text.TextScorer`."""
 
     index: dict[str, int]
-    weights: FloatArray  # (features, 1 + types)
-    bias: FloatArray  # (1 + types,)
+    weights: FloatArray  # (features, 3 classes + types)
+    bias: FloatArray  # (3 classes + types,)
     types: tuple[FraudType, ...]
     lexicon: tuple[str, ...]
     n_range: tuple[int, int]
@@ -60,29 +85,68 @@ class TextModel:
             self._recent[key] = verdict
         return verdict
 
+    def forget(self) -> None:
+        """Empty the memory of recent verdicts (benchmarks measure scoring, not the memory)."""
+        self._recent.clear()
+
     def score_normalised(self, norm: str, *, cues_from: float = 0.0) -> TextVerdict:
         ids = self._featuriser.columns(norm)
         rows = self.weights.take(ids, axis=0)
         scale = 1.0 / math.sqrt(len(ids)) if len(ids) else 0.0
         logits = (rows.sum(axis=0) * scale + self.bias).tolist()
-        return self._verdict(norm, ids, scale, logits, cues_from=cues_from, rows=rows)
+        top_class = max(logits[:N_CLASSES])
+        class_exps = [math.exp(v - top_class) for v in logits[:N_CLASSES]]
+        class_total = sum(class_exps)
+        probability = class_exps[FRAUD_COL] / class_total
+        top_logit = max(logits[N_CLASSES:])
+        exps = [math.exp(v - top_logit) for v in logits[N_CLASSES:]]
+        total = sum(exps)
+        heads = _Heads(
+            probability=probability,
+            spam=class_exps[SPAM_COL] / class_total,
+            other=NORMAL_COL if class_exps[NORMAL_COL] >= class_exps[SPAM_COL] else SPAM_COL,
+            best=exps.index(1.0) if 1.0 in exps else int(np.argmax(exps)),
+            types=[probability * e / total for e in exps],
+        )
+        return self._verdict(norm, ids, scale, heads, cues_from=cues_from, rows=rows)
 
     def score_many(self, texts: Sequence[str], *, cues_from: float = 0.0) -> list[TextVerdict]:
-        """The verdicts of `texts`, as `score` gives them, with one segmented sum for the batch."""
+        """The verdicts of `texts`, as `score` gives them: one segmented sum and one softmax per head
+        for the whole batch."""
         norms = [normalise(text) for text in texts]
-        columns, offsets = self._featuriser.batch(norms)
+        packed = self._packed
+        columns, offsets = packed.batch(norms) if packed is not None else self._featuriser.batch(norms)
         counts = np.diff(offsets)
         scales = np.zeros(len(norms), dtype=np.float32)
         sums = np.zeros((len(norms), len(self.bias)), dtype=np.float32)
         filled = counts > 0
+        taken = self.weights.take(columns, axis=0)  # every text's rows, reused for its cues
         if filled.any():
-            sums[filled] = np.add.reduceat(self.weights.take(columns, axis=0), offsets[:-1][filled], axis=0)
+            sums[filled] = np.add.reduceat(taken, offsets[:-1][filled], axis=0)
             scales[filled] = 1.0 / np.sqrt(counts[filled])
-        logits = (sums * scales[:, None] + self.bias).tolist()
+        logits = (sums * scales[:, None] + self.bias).astype(np.float64)
+        classes = _softmax(logits[:, :N_CLASSES])
+        types = _softmax(logits[:, N_CLASSES:]) * classes[:, FRAUD_COL : FRAUD_COL + 1]
+        others = np.where(classes[:, NORMAL_COL] >= classes[:, SPAM_COL], NORMAL_COL, SPAM_COL)
         bounds = offsets.tolist()
+        rows = zip(
+            classes[:, FRAUD_COL].tolist(),
+            classes[:, SPAM_COL].tolist(),
+            others.tolist(),
+            types.argmax(axis=1).tolist(),
+            types.tolist(),
+            strict=True,
+        )
         return [
-            self._verdict(norm, columns[bounds[i] : bounds[i + 1]], scale, row, cues_from=cues_from)
-            for i, (norm, scale, row) in enumerate(zip(norms, scales.tolist(), logits, strict=True))
+            self._verdict(
+                norm,
+                columns[bounds[i] : bounds[i + 1]],
+                scale,
+                _Heads(*row),
+                cues_from=cues_from,
+                rows=taken[bounds[i] : bounds[i + 1]],
+            )
+            for i, (norm, scale, row) in enumerate(zip(norms, scales.tolist(), rows, strict=True))
         ]
 
     def _verdict(
@@ -90,31 +154,29 @@ class TextModel:
         norm: str,
         ids: IntArray,
         scale: float,
-        logits: list[float],
+        heads: _Heads,
         *,
         cues_from: float,
         rows: FloatArray | None = None,
     ) -> TextVerdict:
-        probability = 1.0 / (1.0 + math.exp(-logits[0]))
-        top_logit = max(logits[1:])
-        exps = [math.exp(v - top_logit) for v in logits[1:]]
-        total = sum(exps)
-        best = exps.index(1.0) if 1.0 in exps else int(np.argmax(exps))
-        fraud = probability >= self.threshold
+        fraud = heads.probability >= self.threshold
         cues: tuple[str, ...] = ()
-        if probability >= cues_from:
+        if heads.probability >= cues_from:
             if rows is None:
                 rows = self.weights.take(ids, axis=0)
-            # Fraud: what pushed towards fraud and towards this type; not fraud: what pushed away.
-            contributions = (rows[:, 0] + rows[:, 1 + best]) * scale if fraud else rows[:, 0] * -scale
-            cues = extract_cues(norm, self._strongest(ids, contributions))
+            # Fraud: what pushed towards fraud (against the likelier other class) and this type;
+            # not fraud: what pushed towards the likelier other class and away from fraud.
+            if fraud:
+                towards = rows[:, FRAUD_COL] - rows[:, heads.other] + rows[:, N_CLASSES + heads.best]
+            else:
+                towards = rows[:, heads.other] - rows[:, FRAUD_COL]
+            cues = extract_cues(norm, self._strongest(ids, towards * scale))
         return TextVerdict(
-            probability=probability,
-            fraud_type=self.types[best] if fraud else None,
+            probability=heads.probability,
+            fraud_type=self.types[heads.best] if fraud else None,
             cues=cues,
-            type_probabilities=tuple(
-                (t, probability * e / total) for t, e in zip(self.types, exps, strict=True)
-            ),
+            type_probabilities=tuple(zip(self.types, heads.types, strict=True)),
+            spam_probability=heads.spam,
         )
 
     def _strongest(self, ids: IntArray, contributions: FloatArray) -> list[tuple[str, float]]:
@@ -156,17 +218,27 @@ class TextModel:
 
     @cached_property
     def _multi_char(self) -> npt.NDArray[np.bool_]:
-        """Columns whose name is longer than one char (single chars are never cues)."""
-        return np.array([len(name) > 1 for name in self._names], dtype=bool)
+        """Columns that can be cues: names longer than one char (single chars are never cues), not
+        concepts (they name a kind of phrase, not a span of the text)."""
+        return np.array(
+            [len(name) > 1 and not name.startswith(CONCEPT_PREFIX) for name in self._names], dtype=bool
+        )
 
     def warm(self) -> None:
         """Build the lookup structures now, so that the first message is as fast as the others."""
-        for name in ("_featuriser", "_ranks", "_multi_char"):
+        for name in ("_featuriser", "_packed", "_ranks", "_multi_char"):
             getattr(self, name)
 
     @cached_property
     def _featuriser(self) -> Featuriser:
         return Featuriser(self.index, self.n_range, self.lexicon)
+
+    @cached_property
+    def _packed(self) -> PackedFeaturiser | None:
+        """The batch featuriser (NumPy), when the n-grams pack (n ≤ 3)."""
+        if self.n_range[1] > MAX_N:
+            return None
+        return PackedFeaturiser(self.index, self.n_range, self.lexicon)
 
     def save(self, path: Path) -> None:
         meta = dict(self.meta)
@@ -179,7 +251,11 @@ class TextModel:
                 types=np.array("\n".join(t.value for t in self.types)),
                 lexicon=np.array("\n".join(self.lexicon)),
                 meta=np.array(
-                    json.dumps({**meta, "n_range": list(self.n_range)}, ensure_ascii=False, sort_keys=True)
+                    json.dumps(
+                        {**meta, "n_range": list(self.n_range), "classes": list(CLASSES)},
+                        ensure_ascii=False,
+                        sort_keys=True,
+                    )
                 ),
             )
 
@@ -196,8 +272,12 @@ def load_model(path: Path | None = None) -> TextModel:
     """Load an artifact (the packaged default when `path` is None)."""
     warm()
     with np.load(path or DEFAULT_MODEL_PATH) as data:
-        vocab = str(data["vocab"]).split("\n")
         meta: dict[str, Any] = json.loads(str(data["meta"]))
+        if meta.get("classes") != list(CLASSES):
+            raise ValueError(
+                "the model file predates the normal/spam/fraud head: retrain it (fanzha text train)"
+            )
+        vocab = str(data["vocab"]).split("\n")
         lexicon = str(data["lexicon"])
         return TextModel(
             index={name: i for i, name in enumerate(vocab)},

@@ -22,7 +22,9 @@ def verdict_record(record_id: object, verdict: TextVerdict) -> dict[str, Any]:
         "fraud_probability": round(verdict.probability, 4),
         "fraud_type": verdict.fraud_type.value if verdict.fraud_type else NORMAL,
         "fraud_type_label": verdict.fraud_type.label if verdict.fraud_type else NORMAL,
-        "type_probabilities": {NORMAL: round(1 - verdict.probability, 4), **types},
+        "category": verdict.category,
+        "spam_probability": round(verdict.spam_probability, 4),
+        "type_probabilities": {NORMAL: round(1 - verdict.probability, 4), **types},  # 正常: not fraud
         "cues": list(verdict.cues),
     }
 

@@ -1,7 +1,9 @@
 """Do the words of a message, chat or call transcript read like fraud?
 
-Asks the context's text scorer (none configured: the detector stays silent). The cue phrases the
-model found go into the evidence, with any run of digits masked, for the officer to read.
+Asks the context's text scorer (none configured: the detector stays silent). Only a fraud attempt
+counts: the verdict's probability is of fraud, and spam or promotions (gambling, loan ads, invoices;
+`TextVerdict.spam_probability`) never raise a warning. The cue phrases the model found go into the
+evidence, with any run of digits masked, for the officer to read.
 
 A fraud text followed, within the contact window, by a sizeable payment (≥ ¥500, not a card
 purchase) to a new payee raises TRANSFER_AFTER_FRAUD_TEXT: the words were read and acted on.
