@@ -1,0 +1,399 @@
+"""All SQL of publicity records (events, posts, SMS batches), the 无诈 board's places, registrations and
+cases, the figures' facts, the self-check (lists lookup, counts) and citizen reports."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from fanzha.event.codes import FraudType, IndicatorKind, UnitLevel
+from fanzha.prevention.figures import Fact
+from fanzha.prevention.model import (
+    CampaignStatus,
+    Channel,
+    CitizenReport,
+    EventKind,
+    Place,
+    PlaceCase,
+    PlaceKind,
+    Post,
+    PostKind,
+    PublicityEvent,
+    ReachSource,
+    ReachStatus,
+    Registration,
+    ReportKind,
+    ReportStatus,
+    SmsBatch,
+)
+from fanzha.store.tables import IndicatorRow, UnitRow
+from fanzha.store.tables_prevention import (
+    CampaignRow,
+    CitizenReportRow,
+    PlaceCaseRow,
+    PlaceRow,
+    PostRow,
+    PublicityEventRow,
+    ReachRow,
+    RegistrationRow,
+    SelfCheckCountRow,
+    SmsBatchRow,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A reporting period: Beijing days `first`..`last` and the instants bounding them."""
+
+    first: date
+    last: date
+    start: datetime
+    end: datetime
+
+
+def event_key(e: PublicityEvent) -> str:
+    text = "\x1f".join((e.unit_id, e.kind.value, e.held_on.isoformat(), e.place, e.audience))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _event(r: PublicityEventRow) -> PublicityEvent:
+    return PublicityEvent(
+        r.id,
+        r.unit_id,
+        EventKind(r.kind),
+        r.held_on,
+        r.place,
+        r.audience,
+        r.headcount,
+        r.place_id,
+        r.app_installs,
+    )
+
+
+def _report(r: CitizenReportRow) -> CitizenReport:
+    return CitizenReport(
+        report_id=r.id,
+        kind=ReportKind(r.kind),
+        value=r.value,
+        fraud_type=FraudType(r.fraud_type) if r.fraud_type in FraudType.__members__ else FraudType.UNKNOWN,
+        description=r.description,
+        status=ReportStatus(r.status),
+        received_at=r.received_at,
+        reviewed_by=r.reviewed_by,
+        reviewed_at=r.reviewed_at,
+        review_note=r.review_note,
+    )
+
+
+class RecordsRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    # Publicity records -------------------------------------------------------------------------------
+    def add_events(self, events: Iterable[PublicityEvent], *, actor: str, now: datetime) -> int:
+        """Store events; one already stored (same unit, kind, day, place and audience) is kept once."""
+        rows = [
+            {"natural_key": event_key(e), "unit_id": e.unit_id, "kind": e.kind.value, "held_on": e.held_on,
+             "place": e.place, "audience": e.audience, "headcount": e.headcount, "place_id": e.place_id,
+             "app_installs": e.app_installs, "created_by": actor, "created_at": now}
+            for e in events
+        ]  # fmt: skip
+        if not rows:
+            return 0
+        module = postgresql if self._session.get_bind().dialect.name == "postgresql" else sqlite
+        stmt = module.insert(PublicityEventRow).on_conflict_do_nothing(index_elements=["natural_key"])
+        stored = 0
+        for row in rows:
+            result = self._session.execute(stmt.values(**row))
+            stored += int(result.rowcount or 0)  # type: ignore[attr-defined]
+        return stored
+
+    def events(self, unit_ids: Iterable[str] | None, limit: int = 200) -> list[PublicityEvent]:
+        stmt = select(PublicityEventRow).order_by(
+            PublicityEventRow.held_on.desc(), PublicityEventRow.id.desc()
+        )
+        if unit_ids is not None:
+            stmt = stmt.where(PublicityEventRow.unit_id.in_(list(unit_ids)))
+        return [_event(r) for r in self._session.scalars(stmt.limit(limit))]
+
+    def event_days(self) -> dict[str, list[date]]:
+        stmt = select(PublicityEventRow.place_id, PublicityEventRow.held_on).where(
+            PublicityEventRow.place_id.is_not(None)
+        )
+        out: dict[str, list[date]] = {}
+        for place_id, day in self._session.execute(stmt):
+            out.setdefault(str(place_id), []).append(day)
+        return out
+
+    def upsert_posts(self, posts: Sequence[Post], now: datetime) -> int:
+        for post in posts:
+            self._session.execute(
+                delete(PostRow).where(
+                    PostRow.platform == post.platform, PostRow.external_id == post.external_id
+                )
+            )
+        rows = [
+            {"unit_id": p.unit_id, "kind": p.kind.value, "platform": p.platform, "external_id": p.external_id,
+             "title": p.title, "published_on": p.published_on, "reads": p.reads, "plays": p.plays,
+             "likes": p.likes, "shares": p.shares, "updated_at": now}
+            for p in posts
+        ]  # fmt: skip
+        if rows:
+            self._session.execute(insert(PostRow), rows)
+        return len(rows)
+
+    def posts(self, unit_ids: Iterable[str] | None, limit: int = 200) -> list[Post]:
+        stmt = select(PostRow).order_by(PostRow.published_on.desc(), PostRow.id.desc()).limit(limit)
+        if unit_ids is not None:
+            stmt = stmt.where(PostRow.unit_id.in_(list(unit_ids)))
+        return [
+            Post(r.unit_id, PostKind(r.kind), r.platform, r.external_id, r.title, r.published_on,
+                 r.reads, r.plays, r.likes, r.shares)
+            for r in self._session.scalars(stmt)
+        ]  # fmt: skip
+
+    def upsert_sms_batches(self, batches: Sequence[SmsBatch], now: datetime) -> int:
+        return self._replace(
+            SmsBatchRow,
+            SmsBatchRow.batch_ref,
+            [b.batch_ref for b in batches],
+            [{"batch_ref": b.batch_ref, "unit_id": b.unit_id, "sent_on": b.sent_on, "messages": b.messages,
+              "imported_at": now} for b in batches],
+        )  # fmt: skip
+
+    def upsert_places(self, places: Sequence[Place]) -> int:
+        rows = [
+            {"place_id": p.place_id, "kind": p.kind.value, "name": p.name, "unit_id": p.unit_id}
+            for p in places
+        ]
+        return self._replace(PlaceRow, PlaceRow.place_id, [p.place_id for p in places], rows)
+
+    def upsert_cases(self, cases: Sequence[PlaceCase]) -> int:
+        rows = [
+            {
+                "case_ref": c.case_ref,
+                "place_id": c.place_id,
+                "occurred_on": c.occurred_on,
+                "loss_fen": c.loss_fen,
+            }
+            for c in cases
+        ]
+        return self._replace(PlaceCaseRow, PlaceCaseRow.case_ref, [c.case_ref for c in cases], rows)
+
+    def upsert_registrations(self, registrations: Sequence[Registration], now: datetime) -> int:
+        for r in registrations:
+            self._session.execute(
+                delete(RegistrationRow).where(
+                    RegistrationRow.place_id == r.place_id, RegistrationRow.as_of == r.as_of
+                )
+            )
+        rows = [
+            {"place_id": r.place_id, "as_of": r.as_of, "registered": r.registered, "population": r.population,
+             "imported_at": now}
+            for r in registrations
+        ]  # fmt: skip
+        if rows:
+            self._session.execute(insert(RegistrationRow), rows)
+        return len(rows)
+
+    def _replace(self, table: type, key: Any, keys: list[str], rows: Sequence[Mapping[str, Any]]) -> int:
+        for start in range(0, len(keys), 500):
+            self._session.execute(delete(table).where(key.in_(keys[start : start + 500])))
+        if rows:
+            self._session.execute(insert(table), rows)
+        return len(rows)
+
+    # Places, registrations, cases --------------------------------------------------------------------
+    def places(self) -> list[Place]:
+        """Imported places, and every COMMUNITY unit of the unit tree not imported as a place itself."""
+        imported = [
+            Place(r.place_id, PlaceKind(r.kind), r.name, r.unit_id)
+            for r in self._session.scalars(select(PlaceRow))
+        ]
+        known = {p.place_id for p in imported}
+        communities = self._session.scalars(select(UnitRow).where(UnitRow.level == UnitLevel.COMMUNITY.value))
+        return imported + [
+            Place(u.unit_id, PlaceKind.COMMUNITY, u.name, u.unit_id)
+            for u in communities
+            if u.unit_id not in known
+        ]
+
+    def registrations(self, until: date) -> list[Registration]:
+        stmt = select(RegistrationRow).where(RegistrationRow.as_of <= until)
+        return [
+            Registration(r.place_id, r.as_of, r.registered, r.population) for r in self._session.scalars(stmt)
+        ]
+
+    def cases(self) -> list[PlaceCase]:
+        return [
+            PlaceCase(r.place_id, r.occurred_on, r.case_ref, r.loss_fen)
+            for r in self._session.scalars(select(PlaceCaseRow))
+        ]
+
+    def known_ids(self) -> tuple[set[str], set[str]]:
+        """Unit ids and place ids that records may name."""
+        units = set(self._session.scalars(select(UnitRow.unit_id)))
+        return units, {p.place_id for p in self.places()}
+
+    # The figures' facts ------------------------------------------------------------------------------
+    def facts(self, period: Period, campaign_minutes: float) -> list[Fact]:
+        """Every count of the figures within `period`, per unit (`figures.py` defines them)."""
+        facts: list[Fact] = []
+        days = (period.first, period.last)
+        for unit_id, n, heads in self._session.execute(
+            select(PublicityEventRow.unit_id, func.count(), func.sum(PublicityEventRow.headcount))
+            .where(PublicityEventRow.held_on.between(*days))
+            .group_by(PublicityEventRow.unit_id)
+        ):
+            facts += [
+                Fact(unit_id, "publicity_events", int(n)),
+                Fact(unit_id, "publicity_reach", int(heads or 0)),
+            ]
+        facts += self._reach_facts(period)
+        for unit_id, n in self._session.execute(
+            select(CampaignRow.unit_id, func.count())
+            .where(CampaignRow.created_at >= period.start, CampaignRow.created_at < period.end)
+            .where(CampaignRow.status != CampaignStatus.CANCELLED.value)
+            .group_by(CampaignRow.unit_id)
+        ):
+            facts.append(Fact(unit_id, "officer_minutes", round(int(n) * campaign_minutes)))
+        for unit_id, messages in self._session.execute(
+            select(SmsBatchRow.unit_id, func.sum(SmsBatchRow.messages))
+            .where(SmsBatchRow.sent_on.between(*days))
+            .group_by(SmsBatchRow.unit_id)
+        ):
+            facts += [
+                Fact(unit_id, "publicity_sms", int(messages)),
+                Fact(unit_id, "publicity_reach", int(messages)),
+            ]
+        for unit_id, n, reads in self._session.execute(
+            select(PostRow.unit_id, func.count(), func.sum(PostRow.reads + PostRow.plays))
+            .where(PostRow.published_on.between(*days))
+            .group_by(PostRow.unit_id)
+        ):
+            facts += [
+                Fact(unit_id, "publicity_posts", int(n)),
+                Fact(unit_id, "publicity_reads", int(reads or 0)),
+            ]
+        return facts
+
+    def _reach_facts(self, period: Period) -> list[Fact]:
+        sums = (func.count(), func.sum(ReachRow.audience), func.sum(ReachRow.officer_minutes))
+        stmt = (
+            select(ReachRow.unit_id, ReachRow.channel, ReachRow.source, *sums)
+            .where(ReachRow.status.in_([ReachStatus.SENT.value, ReachStatus.DONE.value]))
+            .where(
+                ReachRow.done_at >= period.start, ReachRow.done_at < period.end, ReachRow.unit_id.is_not(None)
+            )
+            .group_by(ReachRow.unit_id, ReachRow.channel, ReachRow.source)
+        )
+        facts: list[Fact] = []
+        for unit, channel, source, n, audience, minutes in self._session.execute(stmt):
+            unit_id = str(unit)
+            reached = int(audience or 0) if channel == Channel.WECHAT.value else int(n)
+            facts.append(Fact(unit_id, "publicity_reach", reached))
+            facts.append(Fact(unit_id, "officer_minutes", round(float(minutes or 0))))
+            if channel == Channel.SMS.value:
+                facts.append(Fact(unit_id, "publicity_sms", int(n)))
+            if source == ReachSource.SPECIAL_GROUP.value:
+                facts.append(Fact(unit_id, "special_contacts", int(n)))
+        return facts
+
+    # Self-check --------------------------------------------------------------------------------------
+    def listed_type(self, kind: IndicatorKind, value: str, now: datetime) -> FraudType | None:
+        """The fraud type of an active list entry matching `value` exactly, or None."""
+        stmt = select(IndicatorRow.fraud_type).where(
+            IndicatorRow.kind == kind.value,
+            IndicatorRow.value == value,
+            or_(IndicatorRow.listed_at.is_(None), IndicatorRow.listed_at <= now),
+            or_(IndicatorRow.expires_at.is_(None), IndicatorRow.expires_at > now),
+        )
+        types = [
+            FraudType(t) if t in FraudType.__members__ else FraudType.UNKNOWN
+            for t in self._session.scalars(stmt)
+        ]
+        if not types:
+            return None
+        return next((t for t in types if t is not FraudType.UNKNOWN), FraudType.UNKNOWN)
+
+    def count_check(self, day: date, kind: str, verdict: str) -> None:
+        module = postgresql if self._session.get_bind().dialect.name == "postgresql" else sqlite
+        stmt = module.insert(SelfCheckCountRow).values(day=day, kind=kind, verdict=verdict, count=1)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["day", "kind", "verdict"], set_={"count": SelfCheckCountRow.count + 1}
+        )
+        self._session.execute(stmt)
+
+    def check_counts(self, since: date) -> list[tuple[date, str, str, int]]:
+        stmt = (
+            select(
+                SelfCheckCountRow.day,
+                SelfCheckCountRow.kind,
+                SelfCheckCountRow.verdict,
+                SelfCheckCountRow.count,
+            )
+            .where(SelfCheckCountRow.day >= since)
+            .order_by(SelfCheckCountRow.day.desc(), SelfCheckCountRow.kind, SelfCheckCountRow.verdict)
+        )
+        return [(d, str(k), str(v), int(n)) for d, k, v, n in self._session.execute(stmt)]
+
+    # Citizen reports ---------------------------------------------------------------------------------
+    def add_report(
+        self, *, kind: ReportKind, value: str, fraud_type: FraudType, description: str, now: datetime
+    ) -> int:
+        row = CitizenReportRow(
+            kind=kind.value,
+            value=value[:300],
+            fraud_type=fraud_type.value,
+            description=description,
+            status=ReportStatus.NEW.value,
+            received_at=now,
+            review_note="",
+        )
+        self._session.add(row)
+        self._session.flush()
+        return row.id
+
+    def report(self, report_id: int) -> CitizenReport | None:
+        row = self._session.get(CitizenReportRow, report_id)
+        return _report(row) if row is not None else None
+
+    def reports(self, status: ReportStatus | None, limit: int = 200) -> list[CitizenReport]:
+        stmt = select(CitizenReportRow).order_by(CitizenReportRow.id.desc()).limit(limit)
+        if status is not None:
+            stmt = stmt.where(CitizenReportRow.status == status.value)
+        return [_report(r) for r in self._session.scalars(stmt)]
+
+    def open_reports_of(self, kind: ReportKind, value: str) -> int:
+        stmt = select(func.count()).where(
+            CitizenReportRow.kind == kind.value,
+            CitizenReportRow.value == value,
+            CitizenReportRow.status == ReportStatus.NEW.value,
+        )
+        return int(self._session.scalar(stmt) or 0)
+
+    def settle_report(
+        self,
+        report_id: int,
+        *,
+        status: ReportStatus,
+        fraud_type: FraudType,
+        reviewer: str,
+        note: str,
+        now: datetime,
+    ) -> bool:
+        """Settle a NEW report; False if it was settled already (someone reviewed it first)."""
+        result = self._session.execute(
+            update(CitizenReportRow)
+            .where(CitizenReportRow.id == report_id, CitizenReportRow.status == ReportStatus.NEW.value)
+            .values(status=status.value, fraud_type=fraud_type.value, reviewed_by=reviewer, reviewed_at=now,
+                    review_note=note[:500])
+        )  # fmt: skip
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
