@@ -21,6 +21,7 @@ from fanzha.cli import (
     evaluate,
     funds,
     lists,
+    prevention,
     retention,
     text,
     users,
@@ -60,6 +61,7 @@ app.command("evaluate")(evaluate.evaluate)
 workflow.register(app)
 app.add_typer(lists.app, name="lists")
 app.command("backtest")(backtest.backtest)
+app.add_typer(prevention.app, name="prevention")
 
 
 @app.command()

@@ -38,7 +38,8 @@ def clean(kind: LookupKind | ReportKind, raw: str) -> str:
     value = raw.strip()
     if not value or len(value) > 300:
         raise InvalidValueError("请输入要查询的内容（不超过300个字符）")
-    if WILDCARDS & set(value):
+    url = kind in (LookupKind.URL, ReportKind.URL)
+    if WILDCARDS & set(url_host(value) if url else value):  # a URL's query may hold `?` and `%`
         raise InvalidValueError("不支持模糊查询：请输入完整的号码、账户、网址或应用名称")
     if kind in (LookupKind.PHONE, ReportKind.PHONE):
         digits = normalise(IndicatorKind.PHONE, re.sub(r"[\s()-]", "", value))
@@ -50,7 +51,7 @@ def clean(kind: LookupKind | ReportKind, raw: str) -> str:
         if not _ACCOUNT.fullmatch(account):
             raise InvalidValueError("账户应为6至40位数字、字母（支付账户可含@和.）")
         return account
-    if kind in (LookupKind.URL, ReportKind.URL):
+    if url:
         host = url_host(value)
         if not _HOST.fullmatch(host):
             raise InvalidValueError("请输入完整的网址或域名，例如 example.com")
