@@ -81,11 +81,15 @@ def test_an_sms_campaign_waits_for_approval_then_goes_out_within_the_rate_limit(
     statuses = {p: s for p, (s, _) in reach(engine, campaign_id).items()}
     assert statuses == {"P1": "SENT", "P4": "SENT", "P7": "NO_PHONE"}
     key, phone, text = gateway.sent[0]
-    assert key.startswith("publicity:") and phone == "13900000001"
-    assert text == TARGETING.sms_text("BRUSHING") and "http" not in text
+    assert key.startswith("publicity:")
+    assert phone == "13900000001"
+    assert text == TARGETING.sms_text("BRUSHING")
+    assert "http" not in text
     with uow(engine) as u:
         campaign = u.prevention.campaign(campaign_id)
-    assert campaign is not None and campaign.status is CampaignStatus.DONE and campaign.audience == 3
+    assert campaign is not None
+    assert campaign.status is CampaignStatus.DONE
+    assert campaign.audience == 3
 
 
 def test_quiet_hours_hold_publicity_sms(engine: Engine) -> None:
@@ -113,7 +117,9 @@ def test_opt_outs_and_the_frequency_cap(engine: Engine) -> None:
     assert reach(engine, first)["P1"][0] == "OPTED_OUT"
     second = create(engine, CampaignRequest("S1", ("FAKE_AUTHORITY",), Channel.SMS, "防冒充公检法"), capped)
     statuses = {p: s for p, (s, _) in reach(engine, second).items()}
-    assert statuses["P4"] == "CAPPED" and statuses["P2"] == "PENDING" and statuses["P1"] == "OPTED_OUT"
+    assert statuses["P4"] == "CAPPED"
+    assert statuses["P2"] == "PENDING"
+    assert statuses["P1"] == "OPTED_OUT"
     # Opting out after planning: the pending tip is not sent.
     with uow(engine) as u:
         service.opt_out(u, "13900000002", via="hotline", now=T0)
@@ -129,10 +135,12 @@ def test_a_gateway_failure_is_retried_with_the_same_key(engine: Engine) -> None:
     gateway.failures = 2  # both SMS of the first pass fail
     job = jobs(engine, clock, gateway)
     job.tick()
-    assert gateway.sent == [] and reach(engine, campaign_id)["P1"][0] == "PENDING"
+    assert gateway.sent == []
+    assert reach(engine, campaign_id)["P1"][0] == "PENDING"
     clock.advance(timedelta(hours=2))
     job.tick()
-    assert len(gateway.sent) == 2 and reach(engine, campaign_id)["P1"][0] == "SENT"
+    assert len(gateway.sent) == 2
+    assert reach(engine, campaign_id)["P1"][0] == "SENT"
     assert sorted(k for k, _, _ in gateway.sent) == ["publicity:1", "publicity:2"]
 
 
@@ -166,13 +174,16 @@ def test_a_visit_list_and_a_wechat_post(engine: Engine) -> None:
                 u, open_visits[0].reach_id, actor="grid-1", now=T0, config=default_config()
             )
         u.commit()
-    assert done.status is ReachStatus.DONE and done.officer_minutes == 30
+    assert done.status is ReachStatus.DONE
+    assert done.officer_minutes == 30
     wechat = create(
         engine, CampaignRequest("S1", ("GENERAL",), Channel.WECHAT, "群推送", "柳岸小区业主群", 480)
     )
     with uow(engine) as u:
         post = u.prevention.campaign(wechat)
-    assert post is not None and post.status is CampaignStatus.DONE and post.audience == 480
+    assert post is not None
+    assert post.status is CampaignStatus.DONE
+    assert post.audience == 480
     with pytest.raises(service.PreventionError):
         create(engine, CampaignRequest("S1", ("GENERAL",), Channel.WECHAT, "群推送"))
 

@@ -33,15 +33,21 @@ def test_a_unit_counts_the_units_below_it() -> None:
         {"K1": "S1", "K2": "B2", "K3": "NOWHERE"},
     )
     city, b1, s1, b2 = rows
-    assert city.counts["publicity_reach"] == 350 and city.counts["publicity_sms"] == 1000
-    assert b1.counts["publicity_events"] == 2 and b1.counts["publicity_reach"] == 350
-    assert s1.counts["publicity_reach"] == 300 and s1.counts["officer_minutes"] == 0
+    assert city.counts["publicity_reach"] == 350
+    assert city.counts["publicity_sms"] == 1000
+    assert b1.counts["publicity_events"] == 2
+    assert b1.counts["publicity_reach"] == 350
+    assert s1.counts["publicity_reach"] == 300
+    assert s1.counts["officer_minutes"] == 0
     assert b1.officer_hours == 1.5
-    assert b2.counts["publicity_events"] == 0 and b2.counts["publicity_sms"] == 1000
-    assert city.app_registration_rate == 750 / 1100 and s1.app_registration_rate == 0.7
+    assert b2.counts["publicity_events"] == 0
+    assert b2.counts["publicity_sms"] == 1000
+    assert city.app_registration_rate == 750 / 1100
+    assert s1.app_registration_rate == 0.7
     assert rows[1].places_with_data == 1
     card = city.card()
-    assert list(card) == list(CARD_KEYS) and card["publicity_posts"] == 1
+    assert list(card) == list(CARD_KEYS)
+    assert card["publicity_posts"] == 1
     assert unit_figures([("S2", "二所")], PATHS, [], {}, {})[0].app_registration_rate is None
 
 
@@ -79,13 +85,18 @@ def test_a_place_meets_the_standard_only_when_every_criterion_holds() -> None:
     old_case = PlaceCase("K1", date(2025, 12, 30), "A1")  # six months and a day ago
     assert status(cases=[old_case], days=two_events, reg=good_reg).standing is Standing.MET
     recent = status(cases=[PlaceCase("K1", date(2026, 1, 1), "A2")], days=two_events, reg=good_reg)
-    assert recent.standing is Standing.NOT_MET and recent.cases == 1 and not recent.no_case
+    assert recent.standing is Standing.NOT_MET
+    assert recent.cases == 1
+    assert not recent.no_case
     low = status(days=two_events, reg=Registration("K1", date(2026, 6, 1), 699, 1000))
-    assert low.standing is Standing.NOT_MET and low.registration_ok is False
+    assert low.standing is Standing.NOT_MET
+    assert low.registration_ok is False
     stale_events = status(days=[date(2026, 3, 1), date(2025, 6, 30)], reg=good_reg)
-    assert stale_events.standing is Standing.NOT_MET and stale_events.events == 1
+    assert stale_events.standing is Standing.NOT_MET
+    assert stale_events.events == 1
     blind = status(days=two_events)
-    assert blind.standing is Standing.NO_DATA and blind.registration_ok is None
+    assert blind.standing is Standing.NO_DATA
+    assert blind.registration_ok is None
     other_place = status(cases=[PlaceCase("K2", date(2026, 6, 1), "A3")], days=two_events, reg=good_reg)
     assert other_place.standing is Standing.MET
 

@@ -53,12 +53,16 @@ def test_wildcards_and_partial_values_are_refused_without_echoing(kind: LookupKi
 def test_answers_carry_a_type_and_tip_or_general_advice_and_nothing_else() -> None:
     targeting = default_targeting()
     hit = answer(targeting, FraudType.FAKE_CS_REFUND)
-    assert hit.verdict is Verdict.KNOWN_FRAUD and hit.fraud_type_label == "冒充电商物流客服"
+    assert hit.verdict is Verdict.KNOWN_FRAUD
+    assert hit.fraud_type_label == "冒充电商物流客服"
     assert hit.tip == targeting.topics["FAKE_CS_REFUND"].tip
     unknown_type = answer(targeting, FraudType.UNKNOWN)
-    assert unknown_type.verdict is Verdict.KNOWN_FRAUD and unknown_type.tip == targeting.topics["GENERAL"].tip
+    assert unknown_type.verdict is Verdict.KNOWN_FRAUD
+    assert unknown_type.tip == targeting.topics["GENERAL"].tip
     miss = answer(targeting, None)
-    assert miss.verdict is Verdict.NOT_KNOWN and miss.fraud_type is None and "不代表安全" in miss.message
+    assert miss.verdict is Verdict.NOT_KNOWN
+    assert miss.fraud_type is None
+    assert "不代表安全" in miss.message
 
 
 EVENTS = """unit_id,kind,held_on,place,audience,headcount,place_id
@@ -71,7 +75,9 @@ def test_events_with_aliases_and_optional_columns() -> None:
     records, errors = read_records("events", EVENTS)
     assert errors == []
     assert [r.kind for r in records] == [EventKind.SCHOOL, EventKind.COMMUNITY]
-    assert records[0].headcount == 320 and records[0].place_id == "X1" and records[1].place_id is None
+    assert records[0].headcount == 320
+    assert records[0].place_id == "X1"
+    assert records[1].place_id is None
     assert records[1].held_on == date(2026, 3, 2)
 
 
@@ -90,7 +96,7 @@ def test_events_with_aliases_and_optional_columns() -> None:
 )
 def test_a_bad_field_fails_the_whole_file_naming_line_and_field(row: str, field: str) -> None:
     text = "unit_id,kind,held_on,place,audience,headcount\nS1,进社区,2026-03-01,广场,居民,10\n" + row + "\n"
-    records, errors = read_records("events", text)
+    _records, errors = read_records("events", text)
     assert errors == [f"line 3: invalid {field}"]
 
 
@@ -101,7 +107,8 @@ def test_columns_keys_and_row_rules() -> None:
     assert read_records("sms", sms)[1] == ["line 3: the same batch_ref as line 2"]
     regs = "place_id,as_of,registered,population\nK1,2026-03-01,800,700\nK2,2026-03-01,1,0\n"
     _, errors = read_records("registrations", regs)
-    assert len(errors) == 2 and all("registered must not exceed" in e for e in errors)
+    assert len(errors) == 2
+    assert all("registered must not exceed" in e for e in errors)
     assert "800" not in " ".join(errors)
     assert read_records("nonsense", "a\n")[1][0].startswith("unknown kind")
     extra = "unit_id,sent_on,messages,batch_ref\nC0,2026-03-01,5,OP-1,surplus\n"
@@ -109,17 +116,20 @@ def test_columns_keys_and_row_rules() -> None:
 
 
 def test_posts_places_and_cases() -> None:
-    posts = "unit_id,kind,platform,external_id,title,published_on,reads,plays\nC0,推文,公众号,a1,防骗,2026-03-01,9000,\n"
-    records, errors = read_records("posts", "\ufeff" + posts)
-    assert (
-        errors == []
-        and records[0].kind is PostKind.ARTICLE
-        and records[0].reads == 9000
-        and records[0].plays == 0
+    posts = (
+        "unit_id,kind,platform,external_id,title,published_on,reads,plays\n"
+        "C0,推文,公众号,a1,防骗,2026-03-01,9000,\n"
     )
+    records, errors = read_records("posts", "\ufeff" + posts)
+    assert errors == []
+    assert records[0].kind is PostKind.ARTICLE
+    assert records[0].reads == 9000
+    assert records[0].plays == 0
     places, errors = read_records("places", "place_id,kind,name,unit_id\nX1,校园,第一中学,S1\n")
-    assert errors == [] and places[0].kind.value == "SCHOOL"
+    assert errors == []
+    assert places[0].kind.value == "SCHOOL"
     cases, errors = read_records(
         "cases", "place_id,occurred_on,case_ref,loss_fen\nK1,2026-01-05,A-1,500000\n"
     )
-    assert errors == [] and cases[0].loss_fen == 500000
+    assert errors == []
+    assert cases[0].loss_fen == 500000

@@ -37,9 +37,12 @@ def test_special_groups_get_a_light_contact_below_the_warn_level() -> None:
     config = SpecialGroups()
     elderly = {PersonGroup.ELDERLY, PersonGroup.SINGLE_18_40}
     contact = light_contact(assessed(), elderly, config, None)
-    assert contact is not None and contact.channel is Channel.VISIT and contact.group is PersonGroup.ELDERLY
+    assert contact is not None
+    assert contact.channel is Channel.VISIT
+    assert contact.group is PersonGroup.ELDERLY
     student = light_contact(assessed(), {PersonGroup.STUDENT}, config, None)
-    assert student is not None and student.channel is Channel.SMS
+    assert student is not None
+    assert student.channel is Channel.SMS
     assert light_contact(assessed(warn=True), elderly, config, None) is None  # the warning workflow acts
     assert light_contact(assessed(score=config.min_score - 1), elderly, config, None) is None
     assert light_contact(assessed(), {PersonGroup.SINGLE_18_40}, config, None) is None  # not configured
@@ -50,7 +53,8 @@ def test_special_groups_get_a_light_contact_below_the_warn_level() -> None:
 def test_the_first_configured_group_decides_the_channel() -> None:
     config = SpecialGroups(channels={PersonGroup.STUDENT: Channel.SMS, PersonGroup.ELDERLY: Channel.VISIT})
     contact = light_contact(assessed(), {PersonGroup.ELDERLY, PersonGroup.STUDENT}, config, None)
-    assert contact is not None and contact.channel is Channel.SMS
+    assert contact is not None
+    assert contact.channel is Channel.SMS
 
 
 def test_quiet_hours_run_past_midnight() -> None:
@@ -65,7 +69,9 @@ def test_quiet_hours_run_past_midnight() -> None:
 
 def test_the_shipped_configuration_and_bad_files() -> None:
     config = default_config()
-    assert config.version == "2026.1" and config.minutes("VISIT") == 30 and config.minutes("UNKNOWN") == 0
+    assert config.version == "2026.1"
+    assert config.minutes("VISIT") == 30
+    assert config.minutes("UNKNOWN") == 0
     for bad in [
         "campaigns: {sms_per_minute: 0}",
         "special_groups: {channels: {ELDERLY: WECHAT}}",

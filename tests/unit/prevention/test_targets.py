@@ -28,7 +28,8 @@ def test_the_shipped_file_covers_every_fraud_type_with_a_clean_tip() -> None:
             assert targeting.topic_of(fraud_type) == fraud_type.value
     for code in targeting.topics:
         text = targeting.sms_text(code)
-        assert "http" not in text and "www" not in text
+        assert "http" not in text
+        assert "www" not in text
         assert not any(ch.isdigit() for ch in text), code  # no phone number, nor any number at all
     assert targeting.topic_of(FraudType.UNKNOWN) == "GENERAL"
 
@@ -57,7 +58,8 @@ topics:
 """
     with pytest.raises(TargetingError) as caught:
         load_targeting(text)
-    assert "topic LOAN" in str(caught.value) and "tip" in str(caught.value)
+    assert "topic LOAN" in str(caught.value)
+    assert "tip" in str(caught.value)
     assert "wx-loan" not in str(caught.value)
 
 
@@ -69,7 +71,7 @@ topics:
         "version: t\ntopics: {LOAN: {label: a, weight: 0, targets: [{label: b}], tip: c}}",  # no GENERAL
         "version: t\ntopics: {GENERAL: {label: a, weight: 0, targets: [], tip: c}}",
         "version: t\ntopics: {GENERAL: {label: a, weight: 0, targets: [{label: b, age: [40, 20]}], tip: c}}",
-        "version: t\ntopics: {GENERAL: {label: a, weight: 0, targets: [{label: b, groups: [NOBODY]}], tip: c}}",
+        "version: t\ntopics: {GENERAL: {label: a, weight: 0, targets: [{label: b, groups: [NONE]}], tip: c}}",
         "version: t\ntopics: {lower: {label: a, weight: 0, targets: [{label: b}], tip: c}}",
         "version: t\ntopics: {GENERAL: {label: a, weight: 0, targets: [{label: b, colour: red}], tip: c}}",
         "version: [",
