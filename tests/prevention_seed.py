@@ -44,10 +44,17 @@ NAMES = {
 
 def seed_city(engine: Engine) -> None:
     persons = [
-        Person(person_id=pid, name=NAMES[pid], birth_year=year, occupation=occupation, groups=tuple(groups),
-               unit_id=unit, address=f"示范市{unit}路{pid[1:]}号3栋1201室")
+        Person(
+            person_id=pid,
+            name=NAMES[pid],
+            birth_year=year,
+            occupation=occupation,
+            groups=tuple(groups),
+            unit_id=unit,
+            address=f"示范市{unit}路{pid[1:]}号3栋1201室",
+        )
         for pid, unit, year, occupation, groups, _ in PEOPLE
-    ]  # fmt: skip
+    ]
     phones = [Phone(phone=phone, person_id=pid) for pid, _, _, _, _, phone in PEOPLE if phone]
     with UnitOfWork(session_factory(engine)) as uow:
         replace_reference_data(uow.session, units=UNITS, persons=persons, phones=phones)

@@ -34,9 +34,14 @@ def create(
 ) -> int:
     with uow(engine) as u:
         campaign_id = service.create_campaign(
-            u, request, units=frozenset({"S1", "S1C01"}), actor="officer-1", now=T0, targeting=TARGETING,
+            u,
+            request,
+            units=frozenset({"S1", "S1C01"}),
+            actor="officer-1",
+            now=T0,
+            targeting=TARGETING,
             config=config or default_config(),
-        )  # fmt: skip
+        )
         u.commit()
     return campaign_id
 
@@ -62,8 +67,9 @@ def command(engine: Engine, campaign_id: int, cmd: CampaignCommand) -> CampaignS
 def test_an_sms_campaign_waits_for_approval_then_goes_out_within_the_rate_limit(engine: Engine) -> None:
     seed_city(engine)
     with uow(engine) as u:
-        preview = service.preview(u, STUDENTS, units=frozenset({"S1"}), now=T0, targeting=TARGETING,
-                                  config=default_config())  # fmt: skip
+        preview = service.preview(
+            u, STUDENTS, units=frozenset({"S1"}), now=T0, targeting=TARGETING, config=default_config()
+        )
     assert preview == {"BRUSHING": {"PENDING": 3}}
     campaign_id = create(engine)
     # The students of S1 (not S2's), the programmer and the retiree are not in the audience.

@@ -109,11 +109,9 @@ class RecordsRepository:
             return 0
         module = postgresql if self._session.get_bind().dialect.name == "postgresql" else sqlite
         stmt = module.insert(PublicityEventRow).on_conflict_do_nothing(index_elements=["natural_key"])
-        stored = 0
-        for row in rows:
-            result = self._session.execute(stmt.values(**row))
-            stored += int(result.rowcount or 0)  # type: ignore[attr-defined]
-        return stored
+        # RETURNING, not rowcount: PostgreSQL's driver reports -1 for an ORM-executed insert.
+        returning = stmt.returning(PublicityEventRow.id)
+        return sum(len(self._session.execute(returning.values(**row)).all()) for row in rows)
 
     def events(self, unit_ids: Iterable[str] | None, limit: int = 200) -> list[PublicityEvent]:
         stmt = select(PublicityEventRow).order_by(

@@ -13,9 +13,13 @@ YEAR = 2026
 
 def person(**kw: object) -> Resident:
     base: dict[str, object] = {
-        "person_id": "P1", "unit_id": "S1", "birth_year": 1990, "sex": "F", "occupation": "公司职员",
+        "person_id": "P1",
+        "unit_id": "S1",
+        "birth_year": 1990,
+        "sex": "F",
+        "occupation": "公司职员",
         "groups": frozenset(),
-    }  # fmt: skip
+    }
     base.update(kw)
     return Resident(**base)  # type: ignore[arg-type]
 
