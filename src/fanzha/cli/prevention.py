@@ -81,9 +81,13 @@ def preview(unit: UnitOption, topic: TopicOption, channel: ChannelOption = "SMS"
     with open_uow() as uow:
         try:
             counts = service.preview(
-                uow, _request(unit, topic, channel, "preview", "-", 1), units=_units_below(uow, unit),
-                now=datetime.now(UTC), targeting=s.targeting, config=s.config,
-            )  # fmt: skip
+                uow,
+                _request(unit, topic, channel, "preview", "-", 1),
+                units=_units_below(uow, unit),
+                now=datetime.now(UTC),
+                targeting=s.targeting,
+                config=s.config,
+            )
         except ValueError as exc:
             raise _fail(str(exc)) from None
     table = Table(title=f"受众预估 audience preview ({unit})")

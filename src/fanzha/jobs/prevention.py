@@ -106,8 +106,11 @@ class PreventionJobs:
             due = uow.prevention.due_sms(now, allowance)
             phones = uow.prevention.first_phones([person for _, person, _, _, _ in due])
             opted = uow.prevention.opted_out_phones(list(phones.values()))
-            texts = {c: found.texts for c in {c for *_, c, _ in due if c is not None}
-                     if (found := uow.prevention.campaign(c)) is not None}  # fmt: skip
+            texts = {
+                c: found.texts
+                for c in {c for *_, c, _ in due if c is not None}
+                if (found := uow.prevention.campaign(c)) is not None
+            }
         sent = failed = 0
         for reach_id, person_id, topic, campaign_id, attempts in due:
             phone = phones.get(person_id)

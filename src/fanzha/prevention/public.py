@@ -68,9 +68,15 @@ def submit_report(
 
 
 def review_report(
-    uow: ReviewStore, report_id: int, decision: Decision, *, fraud_type: FraudType, reviewer: str, note: str,
+    uow: ReviewStore,
+    report_id: int,
+    decision: Decision,
+    *,
+    fraud_type: FraudType,
+    reviewer: str,
+    note: str,
     now: datetime,
-) -> CitizenReport:  # fmt: skip
+) -> CitizenReport:
     """Settle a NEW report; accepting a listable one adds it to the local indicator list."""
     report = uow.publicity.report(report_id)
     if report is None:

@@ -105,8 +105,17 @@ class Spec:
 
 
 def _event(f: dict[str, Any]) -> PublicityEvent:
-    return PublicityEvent(0, f["unit_id"], f["kind"], f["held_on"], f["place"], f["audience"],
-                          f["headcount"], f.get("place_id"), f.get("app_installs", 0))  # fmt: skip
+    return PublicityEvent(
+        0,
+        f["unit_id"],
+        f["kind"],
+        f["held_on"],
+        f["place"],
+        f["audience"],
+        f["headcount"],
+        f.get("place_id"),
+        f.get("app_installs", 0),
+    )
 
 
 def _post(f: dict[str, Any]) -> Post:
@@ -186,9 +195,11 @@ def read_records(kind: str, text: str) -> tuple[list[Any], list[str]]:
     missing = [c for c in spec.required if c not in header]
     unknown = [c for c in header if c not in spec.columns]
     if missing or unknown or len(set(header)) != len(header):
-        return [], [f"columns: expected {','.join(spec.required)}[,{','.join(spec.optional)}]"
-                    + (f"; missing {', '.join(missing)}" if missing else "")
-                    + (f"; unknown {', '.join(unknown)}" if unknown else "")]  # fmt: skip
+        return [], [
+            f"columns: expected {','.join(spec.required)}[,{','.join(spec.optional)}]"
+            + (f"; missing {', '.join(missing)}" if missing else "")
+            + (f"; unknown {', '.join(unknown)}" if unknown else "")
+        ]
     records: list[Any] = []
     errors: list[str] = []
     seen: dict[tuple[Any, ...], int] = {}

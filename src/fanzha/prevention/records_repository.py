@@ -9,16 +9,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from fanzha.event.codes import FraudType, IndicatorKind, UnitLevel
+from fanzha.event.codes import UnitLevel
 from fanzha.prevention.figures import Fact
 from fanzha.prevention.model import (
     CampaignStatus,
     Channel,
-    CitizenReport,
     EventKind,
     Place,
     PlaceCase,
@@ -29,21 +28,18 @@ from fanzha.prevention.model import (
     ReachSource,
     ReachStatus,
     Registration,
-    ReportKind,
-    ReportStatus,
     SmsBatch,
 )
-from fanzha.store.tables import IndicatorRow, UnitRow
+from fanzha.prevention.public_repository import PublicRecords
+from fanzha.store.tables import UnitRow
 from fanzha.store.tables_prevention import (
     CampaignRow,
-    CitizenReportRow,
     PlaceCaseRow,
     PlaceRow,
     PostRow,
     PublicityEventRow,
     ReachRow,
     RegistrationRow,
-    SelfCheckCountRow,
     SmsBatchRow,
 )
 
@@ -77,22 +73,9 @@ def _event(r: PublicityEventRow) -> PublicityEvent:
     )
 
 
-def _report(r: CitizenReportRow) -> CitizenReport:
-    return CitizenReport(
-        report_id=r.id,
-        kind=ReportKind(r.kind),
-        value=r.value,
-        fraud_type=FraudType(r.fraud_type) if r.fraud_type in FraudType.__members__ else FraudType.UNKNOWN,
-        description=r.description,
-        status=ReportStatus(r.status),
-        received_at=r.received_at,
-        reviewed_by=r.reviewed_by,
-        reviewed_at=r.reviewed_at,
-        review_note=r.review_note,
-    )
+class RecordsRepository(PublicRecords):
+    """Publicity records and the board's data; the self-check's and reports' SQL it inherits."""
 
-
-class RecordsRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
@@ -100,11 +83,21 @@ class RecordsRepository:
     def add_events(self, events: Iterable[PublicityEvent], *, actor: str, now: datetime) -> int:
         """Store events; one already stored (same unit, kind, day, place and audience) is kept once."""
         rows = [
-            {"natural_key": event_key(e), "unit_id": e.unit_id, "kind": e.kind.value, "held_on": e.held_on,
-             "place": e.place, "audience": e.audience, "headcount": e.headcount, "place_id": e.place_id,
-             "app_installs": e.app_installs, "created_by": actor, "created_at": now}
+            {
+                "natural_key": event_key(e),
+                "unit_id": e.unit_id,
+                "kind": e.kind.value,
+                "held_on": e.held_on,
+                "place": e.place,
+                "audience": e.audience,
+                "headcount": e.headcount,
+                "place_id": e.place_id,
+                "app_installs": e.app_installs,
+                "created_by": actor,
+                "created_at": now,
+            }
             for e in events
-        ]  # fmt: skip
+        ]
         if not rows:
             return 0
         module = postgresql if self._session.get_bind().dialect.name == "postgresql" else sqlite
@@ -138,11 +131,21 @@ class RecordsRepository:
                 )
             )
         rows = [
-            {"unit_id": p.unit_id, "kind": p.kind.value, "platform": p.platform, "external_id": p.external_id,
-             "title": p.title, "published_on": p.published_on, "reads": p.reads, "plays": p.plays,
-             "likes": p.likes, "shares": p.shares, "updated_at": now}
+            {
+                "unit_id": p.unit_id,
+                "kind": p.kind.value,
+                "platform": p.platform,
+                "external_id": p.external_id,
+                "title": p.title,
+                "published_on": p.published_on,
+                "reads": p.reads,
+                "plays": p.plays,
+                "likes": p.likes,
+                "shares": p.shares,
+                "updated_at": now,
+            }
             for p in posts
-        ]  # fmt: skip
+        ]
         if rows:
             self._session.execute(insert(PostRow), rows)
         return len(rows)
@@ -152,19 +155,37 @@ class RecordsRepository:
         if unit_ids is not None:
             stmt = stmt.where(PostRow.unit_id.in_(list(unit_ids)))
         return [
-            Post(r.unit_id, PostKind(r.kind), r.platform, r.external_id, r.title, r.published_on,
-                 r.reads, r.plays, r.likes, r.shares)
+            Post(
+                r.unit_id,
+                PostKind(r.kind),
+                r.platform,
+                r.external_id,
+                r.title,
+                r.published_on,
+                r.reads,
+                r.plays,
+                r.likes,
+                r.shares,
+            )
             for r in self._session.scalars(stmt)
-        ]  # fmt: skip
+        ]
 
     def upsert_sms_batches(self, batches: Sequence[SmsBatch], now: datetime) -> int:
         return self._replace(
             SmsBatchRow,
             SmsBatchRow.batch_ref,
             [b.batch_ref for b in batches],
-            [{"batch_ref": b.batch_ref, "unit_id": b.unit_id, "sent_on": b.sent_on, "messages": b.messages,
-              "imported_at": now} for b in batches],
-        )  # fmt: skip
+            [
+                {
+                    "batch_ref": b.batch_ref,
+                    "unit_id": b.unit_id,
+                    "sent_on": b.sent_on,
+                    "messages": b.messages,
+                    "imported_at": now,
+                }
+                for b in batches
+            ],
+        )
 
     def upsert_places(self, places: Sequence[Place]) -> int:
         rows = [
@@ -193,10 +214,15 @@ class RecordsRepository:
                 )
             )
         rows = [
-            {"place_id": r.place_id, "as_of": r.as_of, "registered": r.registered, "population": r.population,
-             "imported_at": now}
+            {
+                "place_id": r.place_id,
+                "as_of": r.as_of,
+                "registered": r.registered,
+                "population": r.population,
+                "imported_at": now,
+            }
             for r in registrations
-        ]  # fmt: skip
+        ]
         if rows:
             self._session.execute(insert(RegistrationRow), rows)
         return len(rows)
@@ -303,95 +329,3 @@ class RecordsRepository:
             if source == ReachSource.SPECIAL_GROUP.value:
                 facts.append(Fact(unit_id, "special_contacts", int(n)))
         return facts
-
-    # Self-check --------------------------------------------------------------------------------------
-    def listed_type(self, kind: IndicatorKind, value: str, now: datetime) -> FraudType | None:
-        """The fraud type of an active list entry matching `value` exactly, or None."""
-        stmt = select(IndicatorRow.fraud_type).where(
-            IndicatorRow.kind == kind.value,
-            IndicatorRow.value == value,
-            or_(IndicatorRow.listed_at.is_(None), IndicatorRow.listed_at <= now),
-            or_(IndicatorRow.expires_at.is_(None), IndicatorRow.expires_at > now),
-        )
-        types = [
-            FraudType(t) if t in FraudType.__members__ else FraudType.UNKNOWN
-            for t in self._session.scalars(stmt)
-        ]
-        if not types:
-            return None
-        return next((t for t in types if t is not FraudType.UNKNOWN), FraudType.UNKNOWN)
-
-    def count_check(self, day: date, kind: str, verdict: str) -> None:
-        module = postgresql if self._session.get_bind().dialect.name == "postgresql" else sqlite
-        stmt = module.insert(SelfCheckCountRow).values(day=day, kind=kind, verdict=verdict, count=1)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["day", "kind", "verdict"], set_={"count": SelfCheckCountRow.count + 1}
-        )
-        self._session.execute(stmt)
-
-    def check_counts(self, since: date) -> list[tuple[date, str, str, int]]:
-        stmt = (
-            select(
-                SelfCheckCountRow.day,
-                SelfCheckCountRow.kind,
-                SelfCheckCountRow.verdict,
-                SelfCheckCountRow.count,
-            )
-            .where(SelfCheckCountRow.day >= since)
-            .order_by(SelfCheckCountRow.day.desc(), SelfCheckCountRow.kind, SelfCheckCountRow.verdict)
-        )
-        return [(d, str(k), str(v), int(n)) for d, k, v, n in self._session.execute(stmt)]
-
-    # Citizen reports ---------------------------------------------------------------------------------
-    def add_report(
-        self, *, kind: ReportKind, value: str, fraud_type: FraudType, description: str, now: datetime
-    ) -> int:
-        row = CitizenReportRow(
-            kind=kind.value,
-            value=value[:300],
-            fraud_type=fraud_type.value,
-            description=description,
-            status=ReportStatus.NEW.value,
-            received_at=now,
-            review_note="",
-        )
-        self._session.add(row)
-        self._session.flush()
-        return row.id
-
-    def report(self, report_id: int) -> CitizenReport | None:
-        row = self._session.get(CitizenReportRow, report_id)
-        return _report(row) if row is not None else None
-
-    def reports(self, status: ReportStatus | None, limit: int = 200) -> list[CitizenReport]:
-        stmt = select(CitizenReportRow).order_by(CitizenReportRow.id.desc()).limit(limit)
-        if status is not None:
-            stmt = stmt.where(CitizenReportRow.status == status.value)
-        return [_report(r) for r in self._session.scalars(stmt)]
-
-    def open_reports_of(self, kind: ReportKind, value: str) -> int:
-        stmt = select(func.count()).where(
-            CitizenReportRow.kind == kind.value,
-            CitizenReportRow.value == value,
-            CitizenReportRow.status == ReportStatus.NEW.value,
-        )
-        return int(self._session.scalar(stmt) or 0)
-
-    def settle_report(
-        self,
-        report_id: int,
-        *,
-        status: ReportStatus,
-        fraud_type: FraudType,
-        reviewer: str,
-        note: str,
-        now: datetime,
-    ) -> bool:
-        """Settle a NEW report; False if it was settled already (someone reviewed it first)."""
-        result = self._session.execute(
-            update(CitizenReportRow)
-            .where(CitizenReportRow.id == report_id, CitizenReportRow.status == ReportStatus.NEW.value)
-            .values(status=status.value, fraud_type=fraud_type.value, reviewed_by=reviewer, reviewed_at=now,
-                    review_note=note[:500])
-        )  # fmt: skip
-        return bool(result.rowcount == 1)  # type: ignore[attr-defined]

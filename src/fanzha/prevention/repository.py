@@ -291,9 +291,12 @@ class PreventionRepository:
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     def open_visits(self, unit_ids: Iterable[str] | None, limit: int = 500) -> list[Reach]:
+        """Visits to make: of approved campaigns, and light contacts."""
+        approved = select(CampaignRow.id).where(CampaignRow.status == CampaignStatus.SENDING.value)
         stmt = (
             select(ReachRow)
             .where(ReachRow.channel == Channel.VISIT.value, ReachRow.status == ReachStatus.PENDING.value)
+            .where(or_(ReachRow.campaign_id.is_(None), ReachRow.campaign_id.in_(approved)))
             .order_by(ReachRow.unit_id, ReachRow.created_at, ReachRow.id)
             .limit(limit)
         )

@@ -98,9 +98,14 @@ def _plan(
 
 
 def preview(
-    uow: Store, request: CampaignRequest, *, units: frozenset[str], now: datetime, targeting: Targeting,
+    uow: Store,
+    request: CampaignRequest,
+    *,
+    units: frozenset[str],
+    now: datetime,
+    targeting: Targeting,
     config: PreventionConfig,
-) -> dict[str, dict[str, int]]:  # fmt: skip
+) -> dict[str, dict[str, int]]:
     """How many people the campaign would reach, per topic and status; writes nothing."""
     _check(request, targeting)
     counts: dict[str, Counter[str]] = {}
@@ -110,9 +115,15 @@ def preview(
 
 
 def create_campaign(
-    uow: Store, request: CampaignRequest, *, units: frozenset[str], actor: str, now: datetime,
-    targeting: Targeting, config: PreventionConfig,
-) -> int:  # fmt: skip
+    uow: Store,
+    request: CampaignRequest,
+    *,
+    units: frozenset[str],
+    actor: str,
+    now: datetime,
+    targeting: Targeting,
+    config: PreventionConfig,
+) -> int:
     """Plan a campaign: its audience is chosen and recorded now (PLANNED); nothing is sent until approved.
 
     A WeChat post is recorded as DONE at once, its reach being the group's members."""
@@ -266,13 +277,24 @@ def sweep_special_groups(
         if contact is None:
             continue
         sms = contact.channel is Channel.SMS
-        staged.append({
-            "idempotency_key": f"sg:{person_id}:{assessment_id}", "source": ReachSource.SPECIAL_GROUP.value,
-            "campaign_id": None, "person_id": person_id, "unit_id": resident.unit_id,
-            "channel": contact.channel.value, "topic": targeting.topic_of(contact.fraud_type),
-            "status": ReachStatus.PENDING.value, "attempts": 0, "next_attempt_at": now if sms else None,
-            "audience": 1, "officer_minutes": 0.0, "created_at": now, "done_at": None,
-        })  # fmt: skip
+        staged.append(
+            {
+                "idempotency_key": f"sg:{person_id}:{assessment_id}",
+                "source": ReachSource.SPECIAL_GROUP.value,
+                "campaign_id": None,
+                "person_id": person_id,
+                "unit_id": resident.unit_id,
+                "channel": contact.channel.value,
+                "topic": targeting.topic_of(contact.fraud_type),
+                "status": ReachStatus.PENDING.value,
+                "attempts": 0,
+                "next_attempt_at": now if sms else None,
+                "audience": 1,
+                "officer_minutes": 0.0,
+                "created_at": now,
+                "done_at": None,
+            }
+        )
     uow.prevention.add_reach(staged)
     uow.prevention.set_sweep_mark(SWEEP, new_mark, now)
     return len(staged)
