@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 
 from fanzha.event.codes import FraudType, PersonGroup
 from fanzha.event.entities import Person, Phone, Unit
-from fanzha.risk.model import Assessment
+from fanzha.risk.model import Assessment, Reason
 from fanzha.store.directory import replace_reference_data
 from fanzha.store.engine import session_factory
 from fanzha.uow import UnitOfWork
@@ -62,7 +62,13 @@ def seed_city(engine: Engine) -> None:
 
 
 def add_assessment(
-    engine: Engine, person_id: str, score: int, *, warning_id: int | None = None, at: datetime = T0
+    engine: Engine,
+    person_id: str,
+    score: int,
+    *,
+    warning_id: int | None = None,
+    at: datetime = T0,
+    code: str = "FRAUD_NUMBER_CONTACT",
 ) -> None:
     assessment = Assessment(
         subject_key=f"person:{person_id}",
@@ -71,7 +77,7 @@ def add_assessment(
         score=score,
         level=None,
         fraud_type=FraudType.FAKE_AUTHORITY,
-        reasons=(),
+        reasons=(Reason(code, "测试信号", score, FraudType.FAKE_AUTHORITY, at, "e-0", {}),),
         policy_version="test",
         assessed_at=at,
         warn=warning_id is not None,

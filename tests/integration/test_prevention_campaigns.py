@@ -202,6 +202,7 @@ def test_special_groups_below_the_warn_level_get_a_light_contact_once(engine: En
     add_assessment(engine, "P4", 80, warning_id=7)  # warned: the workflow acts, not prevention
     add_assessment(engine, "P3", 40)  # in no configured group
     add_assessment(engine, "P6", 5)  # finance staff, but below the minimum score
+    add_assessment(engine, "P6", 20, code="NEW_PAYEE_SPIKE")  # a payment habit, not contact with fraud
     gateway = RecordingGateway()
     job = jobs(engine, ManualClock(T0), gateway)
     assert job.tick().special_contacts == 2

@@ -51,6 +51,22 @@ class SpecialGroups(_Strict):
     )
     min_score: int = Field(default=10, ge=0, le=100)
     cooldown_days: int = Field(default=30, ge=1)
+    # Signals that call for a light contact: contact with fraud (a listed number, a fraud text or site,
+    # a screen-sharing or fraud app), not payment habits alone (a new payee is ordinary life). Empty: any.
+    signal_codes: frozenset[str] = frozenset(
+        {
+            "FRAUD_NUMBER_CONTACT",
+            "FRAUD_NUMBER_REPLY",
+            "FRAUD_NUMBER_LONG_CALL",
+            "FRAUD_TEXT",
+            "FRAUD_TEXT_HIGH",
+            "FRAUD_URL_VISIT",
+            "SCREEN_SHARE_APP",
+            "FRAUD_APP_INSTALLED",
+            "TRANSFER_AFTER_OVERSEAS_CALL",
+            "TRANSFER_AFTER_VIRTUAL_CALL",
+        }
+    )
 
     @model_validator(mode="after")
     def _channels(self) -> SpecialGroups:

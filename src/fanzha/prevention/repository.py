@@ -351,11 +351,20 @@ class PreventionRepository:
             .limit(limit)
         )
         rows = [
-            (r.id, Assessed(str(r.person_id), r.score, False, _fraud_type(r.fraud_type), r.assessed_at))
+            (
+                r.id,
+                Assessed(
+                    str(r.person_id), r.score, False, _fraud_type(r.fraud_type), r.assessed_at, _codes(r)
+                ),
+            )
             for r in self._session.scalars(stmt)
         ]
         mark = rows[-1][0] if len(rows) >= limit else max(upper, after_id)
         return rows, mark
+
+
+def _codes(row: AssessmentRow) -> frozenset[str]:
+    return frozenset(str(r.get("code")) for r in row.reasons or () if isinstance(r, dict))
 
 
 def _fraud_type(value: str) -> FraudType:

@@ -26,6 +26,7 @@ class Assessed:
     warn: bool
     fraud_type: FraudType
     at: datetime
+    codes: frozenset[str] = frozenset()  # the signal codes of its reasons
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,10 +46,13 @@ def light_contact(
 ) -> LightContact | None:
     """The light contact this assessment calls for, or None.
 
-    None when the assessment warns (the warning workflow takes over), scores below `min_score`, the
-    person is in none of the configured groups, or had a light contact within the cooldown.
+    None when the assessment warns (the warning workflow takes over), scores below `min_score`, has
+    none of the configured signal codes, the person is in none of the configured groups, or had a light
+    contact within the cooldown.
     """
     if assessed.warn or assessed.score < config.min_score:
+        return None
+    if config.signal_codes and not config.signal_codes & assessed.codes:
         return None
     mine = set(groups)
     group = next((g for g in config.channels if g in mine), None)

@@ -29,8 +29,13 @@ def test_campaign_transitions() -> None:
     assert allowed(S.DONE) == []
 
 
-def assessed(score: int = 30, *, warn: bool = False, at: datetime = T0) -> Assessed:
-    return Assessed("P1", score, warn, FraudType.FAKE_AUTHORITY, at)
+FRAUD_TEXT = frozenset({"FRAUD_TEXT"})
+
+
+def assessed(
+    score: int = 30, *, warn: bool = False, at: datetime = T0, codes: frozenset[str] = FRAUD_TEXT
+) -> Assessed:
+    return Assessed("P1", score, warn, FraudType.FAKE_AUTHORITY, at, codes)
 
 
 def test_special_groups_get_a_light_contact_below_the_warn_level() -> None:
@@ -48,6 +53,10 @@ def test_special_groups_get_a_light_contact_below_the_warn_level() -> None:
     assert light_contact(assessed(), {PersonGroup.SINGLE_18_40}, config, None) is None  # not configured
     assert light_contact(assessed(), elderly, config, T0 - timedelta(days=29)) is None  # cooldown
     assert light_contact(assessed(), elderly, config, T0 - timedelta(days=30)) is not None
+    # A payment habit alone (a new payee) is ordinary life, not contact with fraud.
+    assert light_contact(assessed(codes=frozenset({"NEW_PAYEE_SPIKE"})), elderly, config, None) is None
+    anything = SpecialGroups(signal_codes=frozenset())
+    assert light_contact(assessed(codes=frozenset({"NEW_PAYEE_SPIKE"})), elderly, anything, None) is not None
 
 
 def test_the_first_configured_group_decides_the_channel() -> None:
