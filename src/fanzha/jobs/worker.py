@@ -5,6 +5,8 @@ found by an indexed query), but never longer than `max_sleep` (1 s), so new warn
 are seen within a second. Each due item is handled in its own transaction and re-checked there:
 a deadline is claimed with `UPDATE … WHERE state = 'PENDING'` and the warning is changed with a
 version check, so two workers (the web app's and `fanzha worker`) never fire one deadline twice.
+With prevention set up (as `worker_from_settings` does), each tick then runs prevention's steps
+(`jobs/prevention.py`): the special-groups sweep and publicity SMS, after the warning SMS.
 """
 
 from __future__ import annotations
