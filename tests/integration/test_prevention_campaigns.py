@@ -162,6 +162,12 @@ def test_cancelling_keeps_what_was_sent(engine: Engine) -> None:
 def test_a_visit_list_and_a_wechat_post(engine: Engine) -> None:
     seed_city(engine)
     visits = create(engine, CampaignRequest("S1", ("FAKE_AUTHORITY",), Channel.VISIT, "上门宣传"))
+    with uow(engine) as u:
+        assert u.prevention.open_visits({"S1"}) == []  # not approved yet: no one to visit
+        planned = u.session.scalars(select(ReachRow.id).where(ReachRow.campaign_id == visits)).first()
+        assert planned is not None
+        with pytest.raises(service.PreventionError):
+            service.complete_visit(u, planned, actor="grid-1", now=T0, config=default_config())
     command(engine, visits, CampaignCommand.APPROVE)
     pending = reach(engine, visits)
     assert {p: s for p, (s, _) in pending.items()} == {

@@ -232,6 +232,9 @@ def complete_visit(
         raise NotFoundError(reach_id)
     if reach.status is not ReachStatus.PENDING:
         raise PreventionError("该走访任务已办结或已撤销")
+    campaign = uow.prevention.campaign(reach.campaign_id) if reach.campaign_id is not None else None
+    if campaign is not None and campaign.status is not CampaignStatus.SENDING:
+        raise PreventionError("该宣传活动尚未审批")
     spent = config.minutes(Channel.VISIT) if minutes is None else minutes
     if not 0 <= spent <= 600:
         raise PreventionError("走访用时应为0至600分钟")
