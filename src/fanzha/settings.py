@@ -60,3 +60,11 @@ class Settings(BaseSettings):
     funds_freeze_alert_days: int = Field(default=15, ge=0, description="alert this long before a freeze ends")
     funds_hold_hours: int = Field(default=72, ge=1, description="protective hold duration")
     funds_hold_max_days: int = Field(default=7, ge=1, description="longest protective hold")
+
+    # Prevention (issue 16): [DESIGN] values and the targeting file, see ARCHITECTURE.md "prevention/".
+    prevention_file: Path | None = Field(
+        default=None, description="a copy of prevention/config/prevention.yaml"
+    )
+    prevention_targets_file: Path | None = Field(
+        default=None, description="a copy of prevention/config/targets.yaml"
+    )

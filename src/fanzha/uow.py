@@ -1,9 +1,9 @@
 """The unit of work: one transaction and every repository that works in it. The one place that commits.
 
 It composes the store's ingest repositories (events, assessments, dead letters, indicator lists) and
-the domains' repositories (warnings and their workflow, dispatch, funds, accounts, audit). Services take
-a unit of work (or its session) and stage changes; only the edge that opened the unit of work calls
-`commit`. Leaving the block without committing rolls back.
+the domains' repositories (warnings and their workflow, dispatch, funds, accounts, audit, prevention).
+Services take a unit of work (or its session) and stage changes; only the edge that opened the unit of
+work calls `commit`. Leaving the block without committing rolls back.
 
     with UnitOfWork(session_factory(engine)) as uow:
         service.sign(uow, warning_id=7, actor="u1", clock=clock)
@@ -20,6 +20,8 @@ from fanzha.audit.repository import AuditRepository
 from fanzha.auth.repository import AuthRepository
 from fanzha.dispatch.repository import OutboxRepository
 from fanzha.funds.repository import FundsRepository
+from fanzha.prevention.records_repository import RecordsRepository
+from fanzha.prevention.repository import PreventionRepository
 from fanzha.store.lists import ListRepository
 from fanzha.store.repositories import AssessmentRepository, DeadLetterRepository, EventRepository
 from fanzha.warning.repository import ShadowRepository, WarningRepository
@@ -49,6 +51,7 @@ class UnitOfWork:
         self.funds = FundsRepository(session)
         self.auth = AuthRepository(session)
         self.audit = AuditRepository(session)
+        self.prevention, self.publicity = PreventionRepository(session), RecordsRepository(session)
         return self
 
     def commit(self) -> None:

@@ -33,6 +33,7 @@ class Action(StrEnum):
     LEGAL_HOLD = "legal_hold.placed"
     LEGAL_HOLD_RELEASED = "legal_hold.released"
     FUNDS_AUTO_RELEASE = "funds.auto_release"  # the sweep ended a stop, freeze or hold (actor "system")
+    PREVENTION_VIEW = "prevention.view"  # a visit list (masked) or a citizen report's value in full
 
 
 ACTION_LABELS: dict[str, str] = {
@@ -61,6 +62,7 @@ ACTION_LABELS: dict[str, str] = {
     Action.LEGAL_HOLD: "设置法律保全",
     Action.LEGAL_HOLD_RELEASED: "解除法律保全",
     Action.FUNDS_AUTO_RELEASE: "到期自动解除",
+    Action.PREVENTION_VIEW: "查看宣防名单/举报",
 }
 
 

@@ -56,6 +56,8 @@ class Permission(StrEnum):
     STATS_VIEW = "stats.view"  # de-identified aggregates and KPIs
     AUDIT_SEARCH = "audit.search"  # read the audit log
     USERS_MANAGE = "users.manage"  # accounts, tokens, configuration
+    PREVENTION_ACT = "prevention.act"  # publicity campaigns, visit lists, events and imports (宣防)
+    REPORTS_REVIEW = "reports.review"  # citizens' reports (举报) in the review queue
 
 
 P = Permission
@@ -64,16 +66,24 @@ _SUPERVISE = frozenset({P.WARNING_LIST, P.WARNING_VIEW, P.STATS_VIEW})
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # Config and users; masked supervision views; no reveal and no bulk export (needs dual approval).
     Role.CITY_ADMIN: frozenset({P.USERS_MANAGE}) | _SUPERVISE,
-    Role.ANALYST: _SUPERVISE | {P.WARNING_REVEAL, P.WARNING_EXPORT, P.WARNING_ASSIGN, P.FUNDS_VIEW},
+    Role.ANALYST: _SUPERVISE
+    | {
+        P.WARNING_REVEAL,
+        P.WARNING_EXPORT,
+        P.WARNING_ASSIGN,
+        P.FUNDS_VIEW,
+        P.PREVENTION_ACT,
+        P.REPORTS_REVIEW,
+    },
     Role.STOP_PAYMENT_OFFICER: frozenset(
         {P.WARNING_LIST, P.WARNING_VIEW, P.WARNING_REVEAL, P.FUNDS_VIEW, P.FUNDS_ACT}
     ),
-    Role.BRANCH_DISPATCHER: _SUPERVISE | {P.WARNING_ASSIGN, P.WARNING_EXPORT},
+    Role.BRANCH_DISPATCHER: _SUPERVISE | {P.WARNING_ASSIGN, P.WARNING_EXPORT, P.PREVENTION_ACT},
     Role.STATION_OFFICER: frozenset(
-        {P.WARNING_LIST, P.WARNING_VIEW, P.WARNING_REVEAL, P.WARNING_HANDLE, P.STATS_VIEW}
+        {P.WARNING_LIST, P.WARNING_VIEW, P.WARNING_REVEAL, P.WARNING_HANDLE, P.STATS_VIEW, P.PREVENTION_ACT}
     ),
     # Only low/medium leads, only the fields a visit needs, no financial data (see `field_filter`).
-    Role.GRID_WORKER: frozenset({P.WARNING_LIST, P.WARNING_VIEW, P.WARNING_HANDLE}),
+    Role.GRID_WORKER: frozenset({P.WARNING_LIST, P.WARNING_VIEW, P.WARNING_HANDLE, P.PREVENTION_ACT}),
     Role.BANK_LIAISON: frozenset({P.BANK_REQUESTS}),
     Role.INSPECTOR: _SUPERVISE | {P.AUDIT_SEARCH, P.FUNDS_VIEW},
     Role.STATISTICS: frozenset({P.STATS_VIEW}),

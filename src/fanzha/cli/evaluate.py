@@ -42,6 +42,9 @@ def evaluate(
         str | None, typer.Option(help="several cities, e.g. 7,11,13: mean and min–max of the headlines")
     ] = None,
     repeat: Annotated[int | None, typer.Option(min=1, help="several cities: seeds S, S+1, … S+N-1")] = None,
+    publicity: Annotated[
+        bool, typer.Option("--publicity", help="also targeted and flood publicity against none (same luck)")
+    ] = False,
 ) -> None:
     """Run the simulated stream through the platform and two baselines; report who was warned in time."""
     from fanzha.evaluate.suite import SuiteOptions
@@ -50,6 +53,15 @@ def evaluate(
     options = SuiteOptions(seed=chosen[0])
     if officers is not None:
         options = replace(options, officers=replace(options.officers, officers_per_unit=officers))
+    if publicity:
+        from fanzha.evaluate.publicity import PublicityConfig
+        from fanzha.jobs.prevention import setup_from_settings
+        from fanzha.settings import Settings
+
+        setup = setup_from_settings(Settings())  # FANZHA_PREVENTION_FILE / _TARGETS_FILE, else the shipped
+        options = replace(
+            options, publicity=PublicityConfig(prevention=setup.config, targeting=setup.targeting)
+        )
     if len(chosen) > 1:
         if chart is not None:
             raise typer.BadParameter("a chart shows one city: leave out --chart", param_hint="--chart")
@@ -101,6 +113,11 @@ def _evaluate_seeds(
     ]
     summary = summarise(per_seed)
     print_summary(summary, chosen, results)
+    for s, r in zip(chosen, results, strict=True):
+        if r.publicity is not None:
+            from fanzha.cli.evaluate_publicity import publicity_table
+
+            console.print(publicity_table(r.publicity, f"宣防效果 publicity, seed {s}"))
     _throughput(results, started)
     if json_out is not None:
         data = {
@@ -227,6 +244,10 @@ def print_result(result: SuiteResult) -> None:
     if result.recovery:
         console.print(_recovery(result, names))
     console.print(_curve(result))
+    if result.publicity is not None:
+        from fanzha.cli.evaluate_publicity import publicity_table
+
+        console.print(publicity_table(result.publicity))
 
 
 def _visit_precision(figures: Figures) -> str:

@@ -22,6 +22,7 @@ from fanzha.cli import (
     flink,
     funds,
     lists,
+    prevention,
     retention,
     text,
     twocards,
@@ -65,6 +66,7 @@ app.command("evaluate")(evaluate.evaluate)
 workflow.register(app)
 app.add_typer(lists.app, name="lists")
 app.command("backtest")(backtest.backtest)
+app.add_typer(prevention.app, name="prevention")
 
 
 @app.command()

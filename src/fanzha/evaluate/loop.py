@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import heapq
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from fanzha.clock import ManualClock
 from fanzha.detection.context import (
@@ -40,6 +41,7 @@ from fanzha.event.codes import PersonGroup
 from fanzha.event.model import Event, Transfer
 from fanzha.event.parse import Rejection, parse_mapping
 from fanzha.pipeline import PipelineContext, handle
+from fanzha.prevention.model import Resident
 from fanzha.risk.model import Assessment
 from fanzha.risk.policy import Policy, default_policy
 from fanzha.sim.world import World
@@ -68,6 +70,7 @@ class Prepared:
     transfers: tuple[TransferEvent, ...] = ()
     profiles: PersonProfiles = field(default_factory=NoProfiles)
     text_scorer: TextScorer | None = None
+    residents: tuple[Resident, ...] = ()  # the registry as targeting sees it (publicity runs)
 
 
 def prepare(
@@ -114,6 +117,10 @@ def prepare(
             {p.person_id: frozenset(g for g in p.groups if g is not PersonGroup.OTHER) for p in world.persons}
         ),
         text_scorer=text_scorer,
+        residents=tuple(
+            Resident(p.person_id, p.unit_id, p.birth_year, p.sex, p.occupation, frozenset(p.groups))
+            for p in world.persons
+        ),
     )
 
 
@@ -183,6 +190,15 @@ class _Assessments:
             )
 
 
+class Gate(Protocol):
+    """A hook around delivery (publicity: `evaluate/publicity.py`): payments to withhold before an event,
+    and every assessment the pipeline made."""
+
+    def withhold(self, event_id: str, at: datetime, delivered: Container[str]) -> Iterable[str]: ...
+
+    def assessed(self, assessment: Assessment, warning_id: int | None) -> None: ...
+
+
 @dataclass
 class Loop:
     """One run of the stream through the platform, with officers and victims closing the loop."""
@@ -195,6 +211,7 @@ class Loop:
     detector_settings: DetectorSettings | None = None
     # A settled warning stays open this long (回访, follow-up), so new signals enrich it; then it closes.
     watch_period: timedelta = timedelta(hours=72)
+    gate: Gate | None = None
 
     def __post_init__(self) -> None:
         self.uow = MemoryUnitOfWork()
@@ -225,12 +242,16 @@ class Loop:
         for i, event in enumerate(self.prepared.events, start=1):
             if progress and i % _TICK == 0:
                 progress(_TICK)
+            at = event.occurred_at
+            if self.gate is not None:
+                withheld.update(self.gate.withhold(event.event_id, at, self.uow.stored))
             if event.event_id in withheld:
                 continue
-            at = event.occurred_at
             self._respond(at)
             self._clock.set(at)
             handled = handle(event, uow=self.uow, state=state, ctx=self._ctx)
+            if self.gate is not None and handled.evaluation.assessment is not None:
+                self.gate.assessed(handled.evaluation.assessment, handled.warning_id)
             delivered += 1
             if handled.warning_id is not None:
                 self._notify(handled.warning_id, at)

@@ -17,6 +17,9 @@ from fanzha.evaluate.loop import Loop, Prepared
 from fanzha.evaluate.metrics import CurvePoint, MetricSettings, Report, report, tradeoff
 from fanzha.evaluate.model import RunRecord
 from fanzha.evaluate.officers import OfficerConfig, Officers
+from fanzha.evaluate.publicity import PublicityConfig, PublicityGate
+from fanzha.evaluate.publicity_metrics import PublicityReport
+from fanzha.evaluate.publicity_run import run_publicity
 from fanzha.evaluate.recovery import RecoveryReport, RecoverySettings, money_recovered
 from fanzha.evaluate.victims import VictimConfig, Victims
 from fanzha.evaluate.workflow import MemoryWorkflow
@@ -44,6 +47,7 @@ class SuiteOptions:
     workflow: WorkflowConfig = field(default_factory=default_config)
     policy: Policy | None = None
     runs: dict[str, tuple[str, ...] | None] = field(default_factory=lambda: dict(RUNS))
+    publicity: PublicityConfig | None = None  # `--publicity`: targeted and flood beside the platform run
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +60,7 @@ class SuiteResult:
     parameters: dict[str, Any]
     workflow: dict[str, WorkflowReport] = field(default_factory=dict)
     recovery: dict[str, RecoveryReport] = field(default_factory=dict)
+    publicity: PublicityReport | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -73,6 +78,7 @@ class SuiteResult:
                 for name, run in self.runs.items()
             },
             "tradeoff_curve": [p.to_json() for p in self.curve],
+            **({"publicity": self.publicity.to_json()} if self.publicity is not None else {}),
         }
 
 
@@ -82,6 +88,8 @@ def run_one(
     detector_names: tuple[str, ...] | None,
     options: SuiteOptions,
     progress: Callable[[int], None] | None = None,
+    *,
+    gate: PublicityGate | None = None,
 ) -> RunRecord:
     """One closed-loop run; officers' and victims' luck is keyed by the seed (the same in every run).
 
@@ -92,6 +100,7 @@ def run_one(
         select_detectors(detector_names),
         victims=Victims(prepared.truth.episodes, options.victims, f"{options.seed}-victims"),
         policy=options.policy,
+        gate=gate,
     )
     workflow = MemoryWorkflow(options.workflow)
     loop.responder = WorkflowOfficers(
@@ -138,4 +147,13 @@ def run_suite(
         "real_window_hours": options.metrics.real_window.total_seconds() / 3600,
         "detectors": {name: list(names) if names else "all" for name, names in options.runs.items()},
     }
-    return SuiteResult(runs, reports, curve, parameters, workflow, recovery)
+    publicity = None
+    if options.publicity is not None:
+        none = runs["platform"] if "platform" in runs else run_one(prepared, "platform", None, options)
+
+        def one(name: str, gate: PublicityGate) -> RunRecord:
+            return run_one(prepared, name, None, options, progress(name) if progress else None, gate=gate)
+
+        publicity = run_publicity(prepared, options.publicity, options.seed, none, one)
+        parameters["publicity"] = publicity.parameters
+    return SuiteResult(runs, reports, curve, parameters, workflow, recovery, publicity)

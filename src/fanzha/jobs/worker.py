@@ -5,6 +5,8 @@ found by an indexed query), but never longer than `max_sleep` (1 s), so new warn
 are seen within a second. Each due item is handled in its own transaction and re-checked there:
 a deadline is claimed with `UPDATE … WHERE state = 'PENDING'` and the warning is changed with a
 version check, so two workers (the web app's and `fanzha worker`) never fire one deadline twice.
+With prevention set up (as `worker_from_settings` does), each tick then runs prevention's steps
+(`jobs/prevention.py`): the special-groups sweep and publicity SMS, after the warning SMS.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from fanzha.clock import Clock, SystemClock
 from fanzha.dispatch.service import LadderDispatcher
 from fanzha.event.codes import RiskLevel
+from fanzha.jobs.prevention import PreventionJobs, PreventionSetup, setup_from_settings
 from fanzha.jobs.sms.gateway import HttpSmsGateway, SmsGateway
 from fanzha.jobs.sms.sender import SmsSender
 from fanzha.settings import Settings
@@ -50,6 +53,8 @@ class Tick:
     fired: int = 0
     sms_sent: int = 0
     sms_failed: int = 0
+    publicity_sent: int = 0  # prevention: publicity SMS and special groups' light contacts
+    special_contacts: int = 0
 
 
 class Worker:
@@ -62,6 +67,7 @@ class Worker:
         gateway: SmsGateway | None = None,
         fallback_unit: str | None = None,
         max_sleep: float = 1.0,
+        prevention: PreventionSetup | None = None,
     ) -> None:
         self._factory = session_factory(engine)
         self.clock = clock or SystemClock()
@@ -69,6 +75,7 @@ class Worker:
         self.fallback_unit = fallback_unit
         self.max_sleep = max_sleep
         self.sender = SmsSender(self.uow, gateway, self.clock) if gateway is not None else None
+        self.prevention = PreventionJobs(self.uow, gateway, self.clock, prevention) if prevention else None
         self._tightened_to: datetime | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -82,6 +89,9 @@ class Worker:
         if self.sender is not None:
             delivery = self.sender.deliver_due()
             result.sms_sent, result.sms_failed = delivery.sent, delivery.failed
+        if self.prevention is not None:  # after the warning SMS: publicity never goes ahead of them
+            done = self.prevention.tick()
+            result.publicity_sent, result.special_contacts = done.sent, done.special_contacts
         return result
 
     def route_received(self) -> int:
@@ -194,4 +204,5 @@ def worker_from_settings(settings: Settings, engine: Engine, *, clock: Clock | N
         config=config_from_settings(settings),
         gateway=gateway,
         fallback_unit=settings.fallback_unit,
+        prevention=setup_from_settings(settings),
     )

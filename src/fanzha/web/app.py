@@ -25,11 +25,13 @@ from fanzha.web.api import audit as audit_api
 from fanzha.web.api import funds as funds_api
 from fanzha.web.api import funds_holds as funds_holds_api
 from fanzha.web.api import funds_returns as funds_returns_api
+from fanzha.web.api import prevention as prevention_api
+from fanzha.web.api import public as public_api
 from fanzha.web.api import users as users_api
 from fanzha.web.api import warnings as warnings_api
 from fanzha.web.api import workflow as workflow_api
 from fanzha.web.console import audit as audit_console
-from fanzha.web.console import funds_orders, funds_trace, login, users
+from fanzha.web.console import funds_orders, funds_trace, login, prevention, prevention_stats, public, users
 from fanzha.web.console import warnings as warnings_console
 from fanzha.web.console import workflow as workflow_console
 from fanzha.web.deps import ForbiddenError, LoginRequiredError
@@ -51,6 +53,11 @@ ROUTERS = (
     workflow_console.router,
     funds_trace.router,
     funds_orders.router,
+    prevention_api.router,  # 宣防 (issue 16): the officers' API and pages, and the public self-check
+    public_api.router,
+    prevention.router,
+    prevention_stats.router,
+    public.router,
 )
 
 STATIC_DIR = Path(__file__).parent / "static"

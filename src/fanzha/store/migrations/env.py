@@ -9,6 +9,7 @@ import fanzha.store.tables_funds  # noqa: F401  (registers the funds tables on t
 from fanzha.settings import Settings
 from fanzha.store import (
     tables_lists,  # noqa: F401  (registers its tables on Base.metadata)
+    tables_prevention,  # noqa: F401  (its tables join Base.metadata)
     tables_workflow,  # noqa: F401  (its tables join Base.metadata)
 )
 from fanzha.store.tables import Base
